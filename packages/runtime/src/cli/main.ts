@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { configJsonSchema } from "../dsl/json-schema.ts";
+import { type Diagnostic, formatDiagnostic } from "../errors/diagnostic.ts";
+import { loadRuntime } from "../engine/runtime.ts";
+import { consoleLogger, type LogLevel } from "../logging/logger.ts";
+import { defaultRegistry } from "../plugin/default-registry.ts";
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads all of stdin, or undefined when stdin is a terminal. */
+  readStdin: () => Promise<string | undefined>;
+  env: Record<string, string | undefined>;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal: () => Promise<void>;
+}
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** Thrown by commands to end with a message and an exit code. */
+class Exit extends Error {
+  readonly code: number;
+  constructor(code: number, message = "") {
+    super(message);
+    this.code = code;
+  }
+}
+
+function printDiagnostics(io: CliIO, diagnostics: Diagnostic[]) {
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  io.stderr(`${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}\n`);
+}
+
+function load(io: CliIO, config: string, level: LogLevel) {
+  const registry = defaultRegistry();
+  const logger = consoleLogger({ level, write: (l) => io.stderr(`${l}\n`) });
+  const r = loadRuntime(config, { registry, osEnv: io.env, logger });
+  if (!r.ok) {
+    printDiagnostics(io, r.diagnostics);
+    throw new Exit(1);
+  }
+  return r.runtime;
+}
+
+async function readData(io: CliIO, data: string | undefined): Promise<unknown> {
+  const text = data ?? (await io.readStdin());
+  if (text === undefined || text.trim() === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Exit(2, `${data === undefined ? "stdin" : "--data"} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Runs the `octo` CLI; returns the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const program = new Command("octo")
+    .description("Octo runtime: run, invoke and check integrations written as YAML flows with CEL")
+    .version(pkg.version, "-v, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  program
+    .command("invoke")
+    .description("run one flow with JSON input (from --data or stdin) and print its result as JSON")
+    .requiredOption("-c, --config <path>", "config file or directory")
+    .requiredOption("-f, --flow <name>", "flow to run")
+    .option("-d, --data <json>", "input body as JSON (default: stdin, or null)")
+    .option("--log-level <level>", "debug | info | warn | error", "info")
+    .action(async (opts: { config: string; flow: string; data?: string; logLevel: LogLevel }) => {
+      const body = await readData(io, opts.data);
+      const runtime = load(io, opts.config, opts.logLevel);
+      if (!runtime.flowNames.includes(opts.flow)) {
+        throw new Exit(1, `no flow named "${opts.flow}" in ${opts.config}; flows: ${runtime.flowNames.join(", ")}`);
+      }
+      await runtime.start({ sources: false });
+      try {
+        const outcome = await runtime.invoke(opts.flow, body);
+        if (outcome.status === "failed") {
+          const { message, flow, block } = outcome.error;
+          throw new Exit(1, `flow ${flow} failed${block ? ` in block ${block}` : ""}: ${message}`);
+        }
+        io.stdout(`${JSON.stringify(outcome.status === "dropped" ? null : (outcome.message.body ?? null))}\n`);
+      } finally {
+        await runtime.stop();
+      }
+    });
+
+  program
+    .command("validate")
+    .description("check a config and print every error with file:line:col")
+    .requiredOption("-c, --config <path>", "config file or directory")
+    .action((opts: { config: string }) => {
+      const runtime = load(io, opts.config, "info");
+      io.stdout(`ok: ${opts.config} — service ${runtime.plan.service.name}, ${runtime.flowNames.length} flow(s)\n`);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the config language")
+    .action(() => {
+      io.stdout(`${JSON.stringify(configJsonSchema(defaultRegistry()), null, 2)}\n`);
+    });
+
+  program
+    .command("run")
+    .description("start every flow's source and serve until stopped")
+    .requiredOption("-c, --config <path>", "config file or directory")
+    .option("--log-level <level>", "debug | info | warn | error", "info")
+    .action(async (opts: { config: string; logLevel: LogLevel }) => {
+      const runtime = load(io, opts.config, opts.logLevel);
+      await runtime.start();
+      runtime.logger.log("info", `octo: running ${runtime.plan.service.name}`, { flows: runtime.flowNames });
+      await io.stopSignal();
+      runtime.logger.log("info", "octo: stopping (draining in-flight messages)");
+      await runtime.stop();
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) {
+      if (e.message) io.stderr(`octo: ${e.message}\n`);
+      return e.code;
+    }
+    if (e instanceof CommanderError) return e.exitCode;
+    io.stderr(`octo: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,20 @@
+import { once } from "node:events";
+import type { CliIO } from "./main.ts";
+
+/** The real process's streams, environment and stop signals. */
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    async readStdin() {
+      if (process.stdin.isTTY) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    async stopSignal() {
+      await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from "yaml";
+import type { Diagnostic, SourceLocation } from "../errors/diagnostic.ts";
+
+export type Path = readonly (string | number)[];
+
+/**
+ * One parsed YAML file that can answer "where is this path?" so every later
+ * error (schema, references, CEL) names file:line:col.
+ */
+export class YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly value: unknown;
+  readonly errors: Diagnostic[];
+  private readonly doc: ReturnType<typeof parseDocument>;
+  private readonly lines: LineCounter;
+
+  constructor(file: string, text: string) {
+    this.file = file;
+    this.text = text;
+    this.lines = new LineCounter();
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.errors = this.doc.errors.map((e) => ({
+      code: "yaml-syntax",
+      message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+      hint: "fix the YAML syntax (indentation, quoting, colons) at this position",
+      location: this.at(e.pos[0]),
+      excerpt: this.excerpt(e.pos[0]),
+    }));
+    this.value = this.errors.length === 0 ? this.doc.toJS({ maxAliasCount: 100 }) : undefined;
+  }
+
+  /** Location of a character offset in the file. */
+  at(offset: number): SourceLocation {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** The source line holding `offset`, with a caret under it. */
+  excerpt(offset: number): string {
+    const { line, col } = this.lines.linePos(offset);
+    const text = this.text.split("\n")[line - 1] ?? "";
+    return `${text}\n${" ".repeat(Math.max(0, col - 1))}^`;
+  }
+
+  /** The YAML node at `path`; walks up to the nearest existing ancestor when the path is missing. */
+  private nodeAt(path: Path): Node | undefined {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.doc.getIn(path.slice(0, n), true);
+      if (node && typeof node === "object" && "range" in node) return node as Node;
+      if (n === 0) return this.doc.contents ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** Offset of the value at `path` (or of its nearest existing ancestor). */
+  offsetOf(path: Path): number {
+    return this.nodeAt(path)?.range?.[0] ?? 0;
+  }
+
+  /** Offset of the key `key` inside the map at `path` (for "unknown key" errors). */
+  keyOffset(path: Path, key: string): number | undefined {
+    const node = this.nodeAt(path);
+    if (!isMap(node)) return undefined;
+    for (const pair of node.items) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === key) return pair.key.range?.[0];
+    }
+    return undefined;
+  }
+
+  /**
+   * Offset of character `index` of the string scalar at `path`: quotes and block-scalar
+   * headers are skipped so a CEL error column points into the expression itself.
+   */
+  offsetInScalar(path: Path, index: number): number {
+    const node = this.nodeAt(path);
+    if (!isScalar(node) || !node.range) return this.offsetOf(path);
+    const start = node.range[0];
+    const raw = this.text.slice(start, node.range[1]);
+    switch (node.type) {
+      case Scalar.QUOTE_DOUBLE:
+      case Scalar.QUOTE_SINGLE:
+      case Scalar.PLAIN:
+        return this.mapFlowScalar(start + (node.type === Scalar.PLAIN ? 0 : 1), String(node.value), index, raw);
+      case Scalar.BLOCK_LITERAL:
+      case Scalar.BLOCK_FOLDED:
+        return this.mapBlockScalar(start, raw, String(node.value), index);
+      default:
+        return start;
+    }
+  }
+
+  private mapFlowScalar(contentStart: number, value: string, index: number, raw: string): number {
+    // Single-line scalars map one to one (escapes aside); multi-line ones map by line.
+    if (!raw.includes("\n")) return contentStart + Math.min(index, value.length);
+    return this.mapBlockScalar(contentStart, raw, value, index);
+  }
+
+  private mapBlockScalar(start: number, raw: string, value: string, index: number): number {
+    const before = value.slice(0, index);
+    const lineNo = before.split("\n").length - 1;
+    const colInLine = index - (before.lastIndexOf("\n") + 1);
+    const rawLines = raw.split("\n");
+    // Block scalars start with their header line (`|`, `>-` …); content lines follow.
+    const contentLines = rawLines[0]?.trim().match(/^[|>]/) ? rawLines.slice(1) : rawLines;
+    const headerLen = contentLines === rawLines ? 0 : (rawLines[0]?.length ?? 0) + 1;
+    const nonEmpty = contentLines.filter((l) => l.trim() !== "");
+    let offset = start + headerLen;
+    let seen = 0;
+    for (const l of contentLines) {
+      if (seen === lineNo && l.trim() !== "") {
+        const indent = l.length - l.trimStart().length;
+        return offset + indent + colInLine;
+      }
+      if (l.trim() !== "") seen++;
+      offset += l.length + 1;
+    }
+    return nonEmpty.length > 0 ? start + headerLen : start;
+  }
+
+  /** A diagnostic located at `path`. */
+  diagnosticAt(path: Path, code: string, message: string, hint?: string): Diagnostic {
+    const offset = this.offsetOf(path);
+    return { code, message, ...(hint ? { hint } : {}), location: this.at(offset), excerpt: this.excerpt(offset) };
+  }
+
+  /** Whether the value at `path` is a YAML sequence (used to tell lists from maps in errors). */
+  isSeqAt(path: Path): boolean {
+    return isSeq(this.doc.getIn(path, true));
+  }
+}

@@ -1,0 +1,100 @@
+/** Thrown when a flow's bounded intake queue is full: the caller answers 503 / retries later. */
+export class QueueFullError extends Error {
+  readonly flow: string;
+  constructor(flow: string, capacity: number) {
+    super(`flow ${flow} is busy: its queue of ${capacity} is full; retry later`);
+    this.name = "QueueFullError";
+    this.flow = flow;
+  }
+}
+
+/** Thrown for work submitted while the pool drains for shutdown or reload. */
+export class ShuttingDownError extends Error {
+  constructor(flow: string) {
+    super(`flow ${flow} is shutting down`);
+    this.name = "ShuttingDownError";
+  }
+}
+
+interface Job<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * A flow's workers: at most `workers` items run at once, at most `buffer` wait, in arrival
+ * order (so `workers: 1` is strict FIFO). Memory never grows past that: a full queue rejects.
+ */
+export class WorkerPool<T, R> {
+  private readonly queue: Job<T, R>[] = [];
+  private head = 0;
+  private active = 0;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  readonly name: string;
+  readonly workers: number;
+  readonly buffer: number;
+  private readonly handler: (item: T) => Promise<R>;
+
+  constructor(name: string, workers: number, buffer: number, handler: (item: T) => Promise<R>) {
+    this.name = name;
+    this.workers = workers;
+    this.buffer = buffer;
+    this.handler = handler;
+  }
+
+  get running(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  submit(item: T): Promise<R> {
+    if (this.closed) return Promise.reject(new ShuttingDownError(this.name));
+    if (this.active < this.workers) return this.run(item);
+    if (this.queued >= this.buffer) return Promise.reject(new QueueFullError(this.name, this.buffer));
+    return new Promise<R>((resolve, reject) => this.queue.push({ item, resolve, reject }));
+  }
+
+  /** Waits for space instead of rejecting (oneWay flow-refs apply backpressure to their caller). */
+  async submitWait(item: T): Promise<R> {
+    while (!this.closed && this.active >= this.workers && this.queued >= this.buffer) {
+      await new Promise<void>((r) => this.idle.push(r));
+    }
+    return this.submit(item);
+  }
+
+  private async run(item: T): Promise<R> {
+    this.active++;
+    try {
+      return await this.handler(item);
+    } finally {
+      this.active--;
+      this.next();
+    }
+  }
+
+  private next(): void {
+    const job = this.queue[this.head];
+    if (job) {
+      this.queue[this.head++] = undefined as never;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.run(job.item).then(job.resolve, job.reject);
+    }
+    const waiters = this.idle;
+    this.idle = [];
+    for (const w of waiters) w();
+  }
+
+  /** Stops intake and resolves when queued and running work has finished. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    while (this.active > 0 || this.queued > 0) await new Promise<void>((r) => this.idle.push(r));
+  }
+}

@@ -1,0 +1,231 @@
+import { errorInfo } from "../blocks/handle-errors/index.ts";
+import { type LoadOptions, loadConfig, loadSources } from "../config/load.ts";
+import type { YamlSource } from "../config/yaml-source.ts";
+import { type Diagnostic, FlowError } from "../errors/diagnostic.ts";
+import { consoleLogger, type Logger } from "../logging/logger.ts";
+import type { Registry } from "../plugin/registry.ts";
+import type { Exec, RuntimeHandle } from "../plugin/types.ts";
+import { type CompiledFlow, compilePlan, type Plan } from "./compile.ts";
+import { EventBus, type FlowEvent } from "./events.ts";
+import { type Message, newMessage } from "./message.ts";
+import type { Outcome } from "./outcome.ts";
+import { QueueFullError, ShuttingDownError, WorkerPool } from "./pool.ts";
+
+export const MAX_FLOW_DEPTH = 64;
+
+export interface RuntimeOptions {
+  registry: Registry;
+  logger?: Logger;
+}
+
+export type RuntimeLoad = { ok: true; runtime: Runtime } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Loads, validates and compiles a config into a runtime (not started). */
+export function loadRuntime(configPath: string, opts: RuntimeOptions & LoadOptions): RuntimeLoad {
+  const loaded = loadConfig(configPath, opts);
+  if (!loaded.ok) return loaded;
+  const compiled = compilePlan(loaded.config, opts.registry);
+  if (!compiled.ok) return compiled;
+  return { ok: true, runtime: new Runtime(compiled.plan, opts) };
+}
+
+/** Same as loadRuntime, from sources already in memory (tests, the editor, the orchestrator). */
+export function loadRuntimeFromSources(sources: YamlSource[], opts: RuntimeOptions & LoadOptions): RuntimeLoad {
+  const loaded = loadSources(sources, opts);
+  if (!loaded.ok) return loaded;
+  const compiled = compilePlan(loaded.config, opts.registry);
+  if (!compiled.ok) return compiled;
+  return { ok: true, runtime: new Runtime(compiled.plan, opts) };
+}
+
+interface FlowRunner {
+  flow: CompiledFlow;
+  pool: WorkerPool<Message, Outcome>;
+  /** Free slots of the flow's shared pool for concurrent fork branches. */
+  branchSlots: number;
+}
+
+/** A loaded integration: its flows with their worker pools, connectors, sources and event bus. */
+export class Runtime implements RuntimeHandle {
+  readonly plan: Plan;
+  readonly events = new EventBus();
+  readonly logger: Logger;
+  private readonly runners = new Map<string, FlowRunner>();
+  private readonly instances = new Map<string, unknown>();
+  private readonly stopSources: (() => Promise<void>)[] = [];
+  private started = false;
+
+  constructor(plan: Plan, opts: { logger?: Logger }) {
+    this.plan = plan;
+    this.logger =
+      opts.logger ?? consoleLogger({ secrets: plan.env.secretValues, service: plan.service.name });
+    for (const flow of plan.flows.values()) {
+      const runner: FlowRunner = {
+        flow,
+        branchSlots: flow.pool,
+        pool: new WorkerPool(flow.name, flow.workers, flow.buffer, (msg) =>
+          this.execute(runner, msg, { flow: flow.name, runtime: this, signal: undefined, depth: 0 }),
+        ),
+      };
+      this.runners.set(flow.name, runner);
+    }
+  }
+
+  get flowNames(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  /** Creates connector instances and, when `sources` is true, starts every flow's source. */
+  async start(opts: { sources: boolean } = { sources: true }): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const c of this.plan.connectors) {
+      this.instances.set(c.name, await c.definition.create(c.settings, { name: c.name, logger: this.logger }));
+    }
+    if (!opts.sources) return;
+    for (const runner of this.runners.values()) {
+      const src = runner.flow.source;
+      if (!src) continue;
+      const stop = await src.definition.start({
+        flow: runner.flow.name,
+        settings: src.settings,
+        connector: this.instances.get(src.connector),
+        logger: this.logger,
+        deliver: (msg) => this.submit(runner, msg),
+      });
+      this.stopSources.push(stop);
+    }
+  }
+
+  /** Stops sources, lets queued and running messages finish, then closes connectors. */
+  async stop(): Promise<void> {
+    await Promise.all(this.stopSources.splice(0).map((s) => s()));
+    await Promise.all([...this.runners.values()].map((r) => r.pool.drain()));
+    for (const c of this.plan.connectors) {
+      const instance = this.instances.get(c.name);
+      if (instance !== undefined) await c.definition.close?.(instance);
+    }
+    this.instances.clear();
+  }
+
+  /** Runs one message through a flow via its queue (as a source would) and reports the outcome. */
+  invoke(flow: string, body: unknown, init: Partial<Omit<Message, "body">> = {}): Promise<Outcome> {
+    const runner = this.runners.get(flow);
+    if (!runner) return Promise.reject(new Error(`no flow named "${flow}"; flows: ${this.flowNames.join(", ")}`));
+    return this.submit(runner, newMessage(body, init));
+  }
+
+  private submit(runner: FlowRunner, msg: Message): Promise<Outcome> {
+    return runner.pool.submit(msg).catch((e: unknown) => {
+      if (e instanceof QueueFullError || e instanceof ShuttingDownError) {
+        this.emit("dropped", runner.flow.name, msg, undefined, {
+          reason: e instanceof QueueFullError ? "queue-full" : "shutting-down",
+        });
+      }
+      throw e;
+    });
+  }
+
+  private emit(type: FlowEvent["type"], flow: string, msg: Message, started?: number, extra?: Partial<FlowEvent>) {
+    if (!this.events.active) return;
+    const event: FlowEvent = {
+      type,
+      flow,
+      eventID: msg.eventID,
+      correlationID: msg.correlationID,
+      time: new Date().toISOString(),
+      ...extra,
+    };
+    if (started !== undefined) event.durationMs = performance.now() - started;
+    this.events.emit(event);
+  }
+
+  /** Runs a flow's process and, on failure, its error chain (whose success is a recovery). */
+  private async execute(runner: FlowRunner, msg: Message, exec: Exec): Promise<Outcome> {
+    const { flow } = runner;
+    const started = performance.now();
+    this.emit("started", flow.name, msg);
+    try {
+      await flow.process(msg, exec);
+    } catch (e) {
+      const error = errorInfo(e, exec);
+      if (!flow.error) {
+        this.emit("failed", flow.name, msg, started, { error });
+        return { status: "failed", message: msg, error };
+      }
+      msg.vars.error = error;
+      try {
+        await flow.error(msg, exec);
+      } catch (e2) {
+        const error2 = errorInfo(e2, exec);
+        this.emit("failed", flow.name, msg, started, { error: error2 });
+        return { status: "failed", message: msg, error: error2 };
+      }
+    }
+    if (msg.dropped) {
+      this.emit("dropped", flow.name, msg, started, { reason: "block" });
+      return { status: "dropped", message: msg };
+    }
+    this.emit("completed", flow.name, msg, started);
+    return { status: "completed", message: msg };
+  }
+
+  async callFlow(name: string, msg: Message, exec: Exec): Promise<Message> {
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`no flow named "${name}"`);
+    if (exec.depth >= MAX_FLOW_DEPTH) {
+      throw new Error(`flow-ref nesting deeper than ${MAX_FLOW_DEPTH} (a flow calling itself?)`);
+    }
+    const outcome = await this.execute(runner, msg, { ...exec, flow: name, depth: exec.depth + 1 });
+    if (outcome.status === "failed") {
+      throw new FlowError(outcome.error.message, outcome.error.flow, outcome.error.block);
+    }
+    return outcome.message;
+  }
+
+  async sendFlow(name: string, msg: Message): Promise<void> {
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`no flow named "${name}"`);
+    // Backpressure, not unbounded memory: wait for queue space, then let it run on its own.
+    void runner.pool.submitWait(msg).catch((e: unknown) => {
+      this.logger.log("warn", `oneWay call to flow ${name} was not run: ${e instanceof Error ? e.message : e}`);
+    });
+  }
+
+  /**
+   * Fork branches run concurrently while the flow's pool has free slots; when it has none a
+   * branch runs on the caller's turn (caller-runs), so nested forks can never deadlock or
+   * overflow a queue. The first failure aborts the others; all settle before the fork ends.
+   */
+  async runBranches(flow: string, tasks: (() => Promise<void>)[], controller: AbortController): Promise<void> {
+    const runner = this.runners.get(flow);
+    let firstError: unknown;
+    const fail = (e: unknown) => {
+      if (firstError === undefined) firstError = e;
+      controller.abort();
+    };
+    const running: Promise<void>[] = [];
+    for (const task of tasks) {
+      if (controller.signal.aborted) break;
+      if (runner && runner.branchSlots > 0) {
+        runner.branchSlots--;
+        running.push(
+          task()
+            .catch(fail)
+            .finally(() => {
+              runner.branchSlots++;
+            }),
+        );
+      } else {
+        await task().catch(fail);
+      }
+    }
+    await Promise.all(running);
+    if (firstError !== undefined) throw firstError;
+  }
+
+  connector<T = unknown>(name: string): T {
+    if (!this.instances.has(name)) throw new Error(`connector ${name} is not started`);
+    return this.instances.get(name) as T;
+  }
+}

@@ -1,0 +1,15 @@
+export { coreBlocks } from "./blocks/index.ts";
+export { type LoadedConfig, loadConfig, loadSources } from "./config/load.ts";
+export { YamlSource } from "./config/yaml-source.ts";
+export { configJsonSchema } from "./dsl/json-schema.ts";
+export { compilePlan, type Plan } from "./engine/compile.ts";
+export { EventBus, type FlowEvent } from "./engine/events.ts";
+export { type Message, newMessage } from "./engine/message.ts";
+export type { Outcome } from "./engine/outcome.ts";
+export { QueueFullError, ShuttingDownError } from "./engine/pool.ts";
+export { loadRuntime, loadRuntimeFromSources, Runtime } from "./engine/runtime.ts";
+export { ConfigError, type Diagnostic, FlowError, formatDiagnostic } from "./errors/diagnostic.ts";
+export { consoleLogger, type Logger } from "./logging/logger.ts";
+export { defaultRegistry } from "./plugin/default-registry.ts";
+export { Registry } from "./plugin/registry.ts";
+export type * from "./plugin/types.ts";

@@ -1,0 +1,7 @@
+// The plugin API for packages that extend the runtime (such as @octo/ai).
+export { cel, duration, durationMs, subFlow, BLOCK_LIST } from "../dsl/fields.ts";
+export { cloneMessage, type Message, newMessage } from "../engine/message.ts";
+export { FlowError } from "../errors/diagnostic.ts";
+export type { Logger, LogLevel } from "../logging/logger.ts";
+export { Registry } from "./registry.ts";
+export type * from "./types.ts";

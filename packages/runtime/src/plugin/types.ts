@@ -1,0 +1,117 @@
+import type { z } from "zod";
+import type { Path } from "../config/yaml-source.ts";
+import type { Message } from "../engine/message.ts";
+import type { Logger } from "../logging/logger.ts";
+
+/**
+ * The plugin API: what a package (such as @octo/ai) registers into the runtime.
+ * Blocks and connectors are self-describing — their zod schemas are the config
+ * reference, the JSON Schema the editor reads, and what the loader validates.
+ */
+export interface OctoPlugin {
+  name: string;
+  blocks?: BlockDefinition[];
+  connectors?: ConnectorDefinition[];
+  /** Extra CEL variables the plugin's blocks declare in their own scopes are given per expression. */
+}
+
+/** A compiled, runnable piece of a flow. Mutates the message in place; sync when it can be. */
+export type Step = (msg: Message, exec: Exec) => void | Promise<void>;
+
+/** Per-message execution state passed down every step. */
+export interface Exec {
+  /** The flow being executed (the callee inside a flow-ref). */
+  readonly flow: string;
+  readonly runtime: RuntimeHandle;
+  /** Aborted when a sibling fork branch fails. */
+  readonly signal: AbortSignal | undefined;
+  /** flow-ref nesting depth, bounded to stop runaway recursion. */
+  readonly depth: number;
+}
+
+/** What running steps may ask of the runtime. */
+export interface RuntimeHandle {
+  readonly logger: Logger;
+  /** Runs a flow synchronously on the caller's worker and returns its result message. */
+  callFlow(name: string, msg: Message, exec: Exec): Promise<Message>;
+  /** Queues a copy of the message on a flow and returns without waiting for its result. */
+  sendFlow(name: string, msg: Message): Promise<void>;
+  /** Runs fork branches with the flow's shared pool (bounded, never deadlocks). */
+  runBranches(flow: string, tasks: (() => Promise<void>)[], signal: AbortController): Promise<void>;
+  /** A connector instance by name (created at start). */
+  connector<T = unknown>(name: string): T;
+}
+
+/** A compiled CEL expression bound to the runtime's env. */
+export interface Expr {
+  readonly source: string;
+  evaluate(msg: Message, extra?: Record<string, unknown>): unknown;
+}
+
+/** What a block's compile() gets: helpers that compile nested parts and record located errors. */
+export interface BlockCompileContext {
+  /** Path of this block in its file (for messages). */
+  readonly path: Path;
+  /** Name of the enclosing top-level flow. */
+  readonly flowName: string;
+  /** Compiles the CEL expression at `field` (relative to where the block's fields live). */
+  expr(field: string | Path, source: string | number | boolean, extraVariables?: Record<string, string>): Expr;
+  /** Compiles a nested list of blocks found at `field` (top level of the block). */
+  blocks(field: string | Path, blocks: readonly unknown[]): Step;
+  /** Checks that a connector named `name` exists with the given type or category. */
+  connector(field: string | Path, name: string, kind: { type?: string; category?: string }): void;
+  /** Checks that a flow named `name` exists. */
+  flow(field: string | Path, name: string): void;
+  /** Records a located error (the load fails, every error is reported). */
+  error(field: string | Path, code: string, message: string, hint?: string): void;
+}
+
+export interface BlockDefinition<Node = any> {
+  type: string;
+  label: string;
+  category: "processor" | "control-flow";
+  description: string;
+  /**
+   * Leaf blocks keep their fields under `settings:`; composite blocks keep them at the
+   * block's top level beside their slots (`condition`, `then`, `cases` …).
+   */
+  kind: "leaf" | "composite";
+  /** The block's fields (settings for a leaf; top-level fields and slots for a composite). */
+  fields: z.ZodObject;
+  compile(node: Node, ctx: BlockCompileContext): Step;
+}
+
+/** A connector type; issue-specific connectors (http, cron, database …) implement it. */
+export interface ConnectorDefinition<Settings = any, Instance = unknown> {
+  type: string;
+  label: string;
+  category?: string;
+  description: string;
+  settings: z.ZodObject;
+  /** Source types this connector offers to flows (`source: {connector, type, settings}`). */
+  sources?: SourceDefinition<Instance>[];
+  create(settings: Settings, ctx: ConnectorContext): Instance | Promise<Instance>;
+  close?(instance: Instance): void | Promise<void>;
+}
+
+export interface ConnectorContext {
+  readonly name: string;
+  readonly logger: Logger;
+}
+
+export interface SourceDefinition<Instance = unknown, Settings = any> {
+  type: string;
+  label: string;
+  settings: z.ZodObject;
+  /** Starts delivering messages to `deliver`; returns a function that stops it. */
+  start(ctx: SourceContext<Instance, Settings>): Promise<() => Promise<void>>;
+}
+
+export interface SourceContext<Instance, Settings> {
+  readonly flow: string;
+  readonly settings: Settings;
+  readonly connector: Instance;
+  readonly logger: Logger;
+  /** Hands a message to the flow's bounded queue; rejects with QueueFullError when it is full. */
+  deliver(msg: Message): Promise<import("../engine/outcome.ts").Outcome>;
+}

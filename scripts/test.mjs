@@ -1,0 +1,59 @@
+// The real `npm test` (runs under the toolchain's Node 24): type-check, lint/format check,
+// then every Vitest project. Ends with one plain line "N passed, N failed[, N skipped]"
+// summed over every suite; each static check counts as one test.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const resultsDir = join(root, ".test-results");
+const vitestJson = join(resultsDir, "vitest.json");
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function exec(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env });
+  return r.status ?? 1;
+}
+
+function check(label, cmd, args) {
+  console.log(`\n▶ ${label}`);
+  if (exec(cmd, args) === 0) {
+    passed++;
+  } else {
+    failed++;
+    console.log(`✗ ${label} failed`);
+  }
+}
+
+check("typecheck (tsc --noEmit)", "pnpm", ["exec", "tsc", "--noEmit", "-p", "tsconfig.json"]);
+check("lint + format (biome check)", "pnpm", ["exec", "biome", "check", "."]);
+
+console.log("\n▶ vitest");
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+const vitestStatus = exec("pnpm", [
+  "exec",
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+]);
+try {
+  const report = JSON.parse(readFileSync(vitestJson, "utf8"));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+  // A suite that fails to load has no tests but must still fail the run.
+  const brokenFiles = report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0);
+  failed += brokenFiles.length;
+  if (vitestStatus !== 0 && report.numFailedTests === 0 && brokenFiles.length === 0) failed++;
+} catch {
+  console.log("✗ vitest produced no report");
+  failed++;
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed === 0 ? 0 : 1);
