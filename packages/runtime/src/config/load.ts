@@ -3,9 +3,12 @@ import { basename, dirname, extname, join, relative } from "node:path";
 import { z } from "zod";
 import {
   type ConnectorDecl,
+  connectorSchema,
   documentSchema,
   envVarSchema,
   type FlowDecl,
+  flowSchema,
+  processorSchema,
   type serviceSchema,
 } from "../dsl/document.ts";
 import { validateAt } from "../dsl/validate.ts";
@@ -41,7 +44,10 @@ export interface LoadOptions {
   dotEnv?: Record<string, string>;
 }
 
-export type LoadResult = { ok: true; config: LoadedConfig } | { ok: false; diagnostics: Diagnostic[] };
+/** On failure `partial` holds what did load, so a caller can look for further errors in it. */
+export type LoadResult =
+  | { ok: true; config: LoadedConfig }
+  | { ok: false; diagnostics: Diagnostic[]; partial?: LoadedConfig };
 
 const isYaml = (f: string) => [".yaml", ".yml"].includes(extname(f).toLowerCase());
 
@@ -64,7 +70,10 @@ export function loadConfig(configPath: string, opts: LoadOptions = {}): LoadResu
   } catch {
     return fail(configPath, "config-not-found", `config ${configPath} does not exist`);
   }
-  const display = (f: string) => relative(process.cwd(), f) || f;
+  const display = (f: string) => {
+    const rel = relative(process.cwd(), f);
+    return rel && !rel.startsWith("..") ? rel : f;
+  };
   const sources = files.map((f) => new YamlSource(display(f), readFileSync(f, "utf8")));
   const name = basename(configPath, extname(configPath));
   return loadSources(sources, {
@@ -80,7 +89,18 @@ function fail(file: string, code: string, message: string): LoadResult {
 }
 
 const envListSchema = z.array(envVarSchema);
-const fileSchema = documentSchema.omit({ env: true });
+// Top-level shape first; then each connector, processor and flow on its own, so one bad
+// item does not hide the errors of the others.
+const fileSchema = documentSchema.omit({ env: true }).extend({
+  connectors: z.array(z.unknown()).optional(),
+  processors: z.array(z.unknown()).optional(),
+  flows: z.array(z.unknown()).optional(),
+});
+const ITEM_SCHEMAS = [
+  ["connectors", connectorSchema],
+  ["processors", processorSchema],
+  ["flows", flowSchema],
+] as const;
 
 /** Loads already-read sources (files, or editor/orchestrator text) into one config. */
 export function loadSources(
@@ -126,10 +146,13 @@ export function loadSources(
     diagnostics.push(...r.diagnostics);
     if (!r.data) continue;
     if (r.data.service) merged.services.push({ value: r.data.service, source, path: ["service"] });
-    for (const key of ["connectors", "processors", "flows"] as const) {
-      const list = (r.data[key] ?? []) as never[];
-      list.forEach((value, i) => {
-        (merged[key] as Located<unknown>[]).push({ value, source, path: [key, i] });
+    const items = substituted as Record<string, unknown[] | undefined>;
+    for (const [key, schema] of ITEM_SCHEMAS) {
+      items[key]?.forEach((raw, i) => {
+        const label = `${key.slice(0, -1)} "${(raw as { name?: unknown })?.name ?? i}"`;
+        const item = validateAt(schema, raw, source, [key, i], label);
+        diagnostics.push(...item.diagnostics);
+        if (item.data) (merged[key] as Located<unknown>[]).push({ value: item.data, source, path: [key, i] });
       });
     }
   }
@@ -148,20 +171,16 @@ export function loadSources(
   diagnostics.push(...duplicates(merged.connectors, "connector"));
   diagnostics.push(...duplicates(merged.processors, "processor"));
   diagnostics.push(...duplicates(merged.flows, "flow"));
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-
-  return {
-    ok: true,
-    config: {
-      service: merged.services[0]?.value ?? { name: opts.defaultName ?? "octo" },
-      env: resolved.env,
-      connectors: merged.connectors,
-      processors: merged.processors,
-      flows: merged.flows,
-      files: sources,
-      baseDir: opts.baseDir ?? process.cwd(),
-    },
+  const config: LoadedConfig = {
+    service: merged.services[0]?.value ?? { name: opts.defaultName ?? "octo" },
+    env: resolved.env,
+    connectors: merged.connectors,
+    processors: merged.processors,
+    flows: merged.flows,
+    files: sources,
+    baseDir: opts.baseDir ?? process.cwd(),
   };
+  return diagnostics.length > 0 ? { ok: false, diagnostics, partial: config } : { ok: true, config };
 }
 
 function duplicates<T extends { name: string }>(items: Located<T>[], what: string): Diagnostic[] {

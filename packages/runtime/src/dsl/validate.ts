@@ -74,6 +74,17 @@ export function validateAt<S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (result.success) return { data: result.data, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
+  // Unknown keys alone should not hide every later error: report them, drop them, go on.
+  let data: z.infer<S> | undefined;
+  if (result.error.issues.every((i) => i.code === "unrecognized_keys")) {
+    const stripped = structuredClone(value);
+    for (const issue of result.error.issues) {
+      const target = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], stripped);
+      for (const key of (issue as { keys: string[] }).keys) delete (target as Record<string, unknown>)[key];
+    }
+    const retry = schema.safeParse(stripped);
+    if (retry.success) data = retry.data;
+  }
   for (const issue of result.error.issues) {
     const rel = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     const path = [...base, ...rel];
@@ -108,5 +119,5 @@ export function validateAt<S extends z.ZodType>(
     }
     diagnostics.push(source.diagnosticAt(path, `invalid-${issue.code.replace(/_/g, "-")}`, message));
   }
-  return { diagnostics };
+  return data === undefined ? { diagnostics } : { data, diagnostics };
 }

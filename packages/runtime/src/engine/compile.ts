@@ -2,7 +2,7 @@ import { z } from "zod";
 import { caretExcerpt } from "../cel/index.ts";
 import type { Located, LoadedConfig, ProcessorDecl } from "../config/load.ts";
 import type { Path, YamlSource } from "../config/yaml-source.ts";
-import { ROOT_ONLY_FLOW_KEYS, subFlow } from "../dsl/fields.ts";
+import { ROOT_ONLY_FLOW_KEYS } from "../dsl/fields.ts";
 import { validateAt } from "../dsl/validate.ts";
 import { type Diagnostic, FlowError } from "../errors/diagnostic.ts";
 import { didYouMean } from "../errors/suggest.ts";
@@ -163,10 +163,8 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
     }
     // Sub-flow slots must not set root-only keys; say so instead of "unknown key".
     const r = validateAt(blockNodeSchema(def), node, source, path, `${type} block`);
-    if (!r.data) {
-      diagnostics.push(...rootOnlyHints(r.diagnostics));
-      return unreachable;
-    }
+    diagnostics.push(...rootOnlyHints(r.diagnostics));
+    if (!r.data) return unreachable;
     const parsed = r.data as Record<string, unknown>;
     const fieldsAt = def.kind === "leaf" ? ["settings"] : [];
     const abs = (field: string | Path): { source: YamlSource; path: Path } => {
@@ -346,5 +344,3 @@ function attribute(step: Step, block: string): Step {
     }
   };
 }
-
-export { subFlow };

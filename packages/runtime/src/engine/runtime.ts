@@ -1,5 +1,5 @@
 import { errorInfo } from "../blocks/handle-errors/index.ts";
-import { type LoadOptions, loadConfig, loadSources } from "../config/load.ts";
+import { type LoadOptions, type LoadResult, loadConfig, loadSources } from "../config/load.ts";
 import type { YamlSource } from "../config/yaml-source.ts";
 import { type Diagnostic, FlowError } from "../errors/diagnostic.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
@@ -22,19 +22,20 @@ export type RuntimeLoad = { ok: true; runtime: Runtime } | { ok: false; diagnost
 
 /** Loads, validates and compiles a config into a runtime (not started). */
 export function loadRuntime(configPath: string, opts: RuntimeOptions & LoadOptions): RuntimeLoad {
-  const loaded = loadConfig(configPath, opts);
-  if (!loaded.ok) return loaded;
-  const compiled = compilePlan(loaded.config, opts.registry);
-  if (!compiled.ok) return compiled;
-  return { ok: true, runtime: new Runtime(compiled.plan, opts) };
+  return build(loadConfig(configPath, opts), opts);
 }
 
 /** Same as loadRuntime, from sources already in memory (tests, the editor, the orchestrator). */
 export function loadRuntimeFromSources(sources: YamlSource[], opts: RuntimeOptions & LoadOptions): RuntimeLoad {
-  const loaded = loadSources(sources, opts);
-  if (!loaded.ok) return loaded;
-  const compiled = compilePlan(loaded.config, opts.registry);
-  if (!compiled.ok) return compiled;
+  return build(loadSources(sources, opts), opts);
+}
+
+/** Compiles what loaded; a partial load is still compiled so every error is reported at once. */
+function build(loaded: LoadResult, opts: RuntimeOptions): RuntimeLoad {
+  const config = loaded.ok ? loaded.config : loaded.partial;
+  const compiled = config ? compilePlan(config, opts.registry) : undefined;
+  const diagnostics = [...(loaded.ok ? [] : loaded.diagnostics), ...(compiled?.ok === false ? compiled.diagnostics : [])];
+  if (diagnostics.length > 0 || !compiled?.ok) return { ok: false, diagnostics };
   return { ok: true, runtime: new Runtime(compiled.plan, opts) };
 }
 
