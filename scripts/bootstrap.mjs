@@ -25,8 +25,9 @@ function fail(message) {
   process.exit(1);
 }
 
-function run(cmd, args, env) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+// Set-up steps print to stderr so stdout stays the command's own (octo invoke prints JSON).
+function run(cmd, args, env, stdio = ["inherit", 2, 2]) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio, env });
   if (r.error) fail(`${cmd}: ${r.error.message}`);
   return r.status ?? 1;
 }
@@ -78,4 +79,4 @@ ensureToolchain();
 const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` };
 ensureDependencies(env);
 const [cmd, ...args] = command;
-process.exit(run(cmd === "node" ? join(bin, "node") : cmd, [...args, ...rest], env));
+process.exit(run(cmd === "node" ? join(bin, "node") : cmd, [...args, ...rest], env, "inherit"));

@@ -47,7 +47,9 @@ try {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   // A suite that fails to load has no tests but must still fail the run.
-  const brokenFiles = report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0);
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === "failed" && f.assertionResults.length === 0,
+  );
   failed += brokenFiles.length;
   if (vitestStatus !== 0 && report.numFailedTests === 0 && brokenFiles.length === 0) failed++;
 } catch {

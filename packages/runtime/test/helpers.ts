@@ -18,14 +18,26 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
 /** Loads YAML text into a started runtime (no sources) with a memory logger. */
 export async function runtimeOf(yaml: string, osEnv: Record<string, string> = {}) {
   const logger = memoryLogger();
-  const r = loadRuntimeFromSources([new YamlSource("test.yaml", yaml)], { registry: defaultRegistry(), osEnv, logger });
-  if (!r.ok) throw new Error(r.diagnostics.map((d) => `${d.location?.line}:${d.location?.col} ${d.message}`).join("\n"));
+  const r = loadRuntimeFromSources([new YamlSource("test.yaml", yaml)], {
+    registry: defaultRegistry(),
+    osEnv,
+    logger,
+  });
+  if (!r.ok)
+    throw new Error(
+      r.diagnostics.map((d) => `${d.location?.line}:${d.location?.col} ${d.message}`).join("\n"),
+    );
   await r.runtime.start({ sources: false });
   return { runtime: r.runtime as Runtime, logger };
 }
 
 /** Runs one flow of a config once and returns the outcome; the runtime is stopped after. */
-export async function invokeOnce(yaml: string, flow: string, body: unknown, osEnv: Record<string, string> = {}) {
+export async function invokeOnce(
+  yaml: string,
+  flow: string,
+  body: unknown,
+  osEnv: Record<string, string> = {},
+) {
   const { runtime, logger } = await runtimeOf(yaml, osEnv);
   try {
     return { outcome: await runtime.invoke(flow, body), logger };

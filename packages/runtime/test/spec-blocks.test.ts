@@ -311,7 +311,9 @@ flows:
       - { type: flow-ref, settings: { flow: audit, oneWay: true } }
       - { type: set-payload, settings: { value: 'body.id' } }
 `);
-    const done = new Promise((resolve) => runtime.events.on("completed", (e) => e.flow === "audit" && resolve(e)));
+    const done = new Promise((resolve) =>
+      runtime.events.on("completed", (e) => e.flow === "audit" && resolve(e)),
+    );
     const outcome = await runtime.invoke("main", { id: 5 });
     expect(outcome.message.body).toBe(5);
     await done;
@@ -372,7 +374,11 @@ flows:
     const b = await runtime.invoke("main", { id: 1 });
     const c = await runtime.invoke("main", { id: 2 });
     await runtime.stop();
-    expect([a.message.body, b.message.body, c.message.body]).toEqual([{ id: 1, v: 2 }, { id: 1, v: 2 }, { id: 2, v: 4 }]);
+    expect([a.message.body, b.message.body, c.message.body]).toEqual([
+      { id: 1, v: 2 },
+      { id: 1, v: 2 },
+      { id: 2, v: 4 },
+    ]);
     expect(logger.lines.filter((l) => l.message.startsWith("computing"))).toHaveLength(2);
   });
 

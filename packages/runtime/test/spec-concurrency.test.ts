@@ -6,7 +6,9 @@ import { runtimeOf } from "./helpers.ts";
 
 describe("§5 concurrency and events", () => {
   it("R5.1 events: started then completed, with flow, ids and timing", async () => {
-    const { runtime } = await runtimeOf(`flows: [{ name: main, process: [{ type: set-payload, settings: { value: '1' } }] }]`);
+    const { runtime } = await runtimeOf(
+      `flows: [{ name: main, process: [{ type: set-payload, settings: { value: '1' } }] }]`,
+    );
     const events: FlowEvent[] = [];
     runtime.events.on("*", (e) => events.push(e));
     const outcome = await runtime.invoke("main", null, { correlationID: "corr-1" });
@@ -20,7 +22,9 @@ describe("§5 concurrency and events", () => {
   });
 
   it("R5.2 failed events carry the error {message, flow, block}", async () => {
-    const { runtime } = await runtimeOf(`flows: [{ name: main, process: [{ type: set-payload, name: bad, settings: { value: 'body.x.y' } }] }]`);
+    const { runtime } = await runtimeOf(
+      `flows: [{ name: main, process: [{ type: set-payload, name: bad, settings: { value: 'body.x.y' } }] }]`,
+    );
     const failed: FlowEvent[] = [];
     runtime.events.on("failed", (e) => failed.push(e));
     await runtime.invoke("main", {});
@@ -50,7 +54,9 @@ flows:
     const dropped: FlowEvent[] = [];
     runtime.events.on("dropped", (e) => dropped.push(e));
     const items = Array.from({ length: 200 }, (_, i) => i);
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => runtime.invoke("main", { items })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => runtime.invoke("main", { items })),
+    );
     await runtime.stop();
     const rejected = results.filter((r) => r.status === "rejected");
     // 1 running + 2 queued accepted; the other 7 are refused at once.
@@ -73,7 +79,9 @@ flows:
 `);
     const order: unknown[] = [];
     runtime.events.on("completed", (e) => order.push(e.correlationID));
-    await Promise.all(Array.from({ length: 20 }, (_, i) => runtime.invoke("main", i, { correlationID: `m${i}` })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => runtime.invoke("main", i, { correlationID: `m${i}` })),
+    );
     await runtime.stop();
     expect(order).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
   });

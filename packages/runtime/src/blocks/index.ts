@@ -14,5 +14,17 @@ import { switchBlock } from "./switch/index.ts";
 /** The runtime's own blocks, registered like any plugin's. */
 export const coreBlocks: OctoPlugin = {
   name: "core",
-  blocks: [setPayload, setVariable, deleteVariable, log, ifBlock, switchBlock, foreach, fork, flowRef, handleErrors, cacheScope],
+  blocks: [
+    setPayload,
+    setVariable,
+    deleteVariable,
+    log,
+    ifBlock,
+    switchBlock,
+    foreach,
+    fork,
+    flowRef,
+    handleErrors,
+    cacheScope,
+  ],
 };

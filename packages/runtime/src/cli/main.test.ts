@@ -7,7 +7,16 @@ import { describe, expect, it } from "vitest";
 import { type CliIO, main } from "./main.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "octo.js");
-const HELLO = join(import.meta.dirname, "..", "..", "..", "..", "samples", "hello-invoke", "hello-invoke.yaml");
+const HELLO = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "..",
+  "samples",
+  "hello-invoke",
+  "hello-invoke.yaml",
+);
 
 async function octo(args: string[], stdin?: string, env: Record<string, string> = {}) {
   let stdout = "";
@@ -102,7 +111,9 @@ flows:
   });
 
   it("R6.5c missing required env is reported with what to do", async () => {
-    const file = tempConfig(`env: [{ name: API_KEY, required: true }]\nflows: [{ name: main, process: [] }]\n`);
+    const file = tempConfig(
+      `env: [{ name: API_KEY, required: true }]\nflows: [{ name: main, process: [] }]\n`,
+    );
     const r = await octo(["validate", "-c", file]);
     expect(r.stderr).toContain(`${file}:1:7: required env var API_KEY is not set`);
     const ok = await octo(["validate", "-c", file], undefined, { API_KEY: "k" });
@@ -113,8 +124,22 @@ flows:
     const r = await octo(["schema"]);
     const schema = JSON.parse(r.stdout);
     expect(schema.$schema).toMatch(/2020-12/);
-    const types = schema.$defs.block.oneOf.map((b: { properties: { type?: { const?: string } } }) => b.properties.type?.const);
-    for (const t of ["set-payload", "set-variable", "delete-variable", "log", "if", "switch", "foreach", "fork", "flow-ref", "handle-errors", "cache-scope"]) {
+    const types = schema.$defs.block.oneOf.map(
+      (b: { properties: { type?: { const?: string } } }) => b.properties.type?.const,
+    );
+    for (const t of [
+      "set-payload",
+      "set-variable",
+      "delete-variable",
+      "log",
+      "if",
+      "switch",
+      "foreach",
+      "fork",
+      "flow-ref",
+      "handle-errors",
+      "cache-scope",
+    ]) {
       expect(types).toContain(t);
     }
     expect(JSON.stringify(schema.properties.flows)).toContain("#/$defs/block");
@@ -126,10 +151,17 @@ flows:
   });
 
   it("R6.8 the real binary: stdin in, JSON out, exit codes", () => {
-    const ok = spawnSync(process.execPath, [BIN, "invoke", "-c", HELLO, "-f", "greet"], { input: '{"name":"Ada"}', encoding: "utf8" });
+    const ok = spawnSync(process.execPath, [BIN, "invoke", "-c", HELLO, "-f", "greet"], {
+      input: '{"name":"Ada"}',
+      encoding: "utf8",
+    });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe('{"greeting":"hello, Ada!"}\n');
-    const bad = spawnSync(process.execPath, [BIN, "invoke", "-c", "/nonexistent.yaml", "-f", "x", "-d", "1"], { encoding: "utf8" });
+    const bad = spawnSync(
+      process.execPath,
+      [BIN, "invoke", "-c", "/nonexistent.yaml", "-f", "x", "-d", "1"],
+      { encoding: "utf8" },
+    );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/config \/nonexistent.yaml does not exist/);
   });

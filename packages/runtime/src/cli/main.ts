@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { configJsonSchema } from "../dsl/json-schema.ts";
-import { type Diagnostic, formatDiagnostic } from "../errors/diagnostic.ts";
 import { loadRuntime } from "../engine/runtime.ts";
+import { type Diagnostic, formatDiagnostic } from "../errors/diagnostic.ts";
 import { consoleLogger, type LogLevel } from "../logging/logger.ts";
 import { defaultRegistry } from "../plugin/default-registry.ts";
 
@@ -16,7 +16,9 @@ export interface CliIO {
   stopSignal: () => Promise<void>;
 }
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** Thrown by commands to end with a message and an exit code. */
 class Exit extends Error {
@@ -49,7 +51,10 @@ async function readData(io: CliIO, data: string | undefined): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Exit(2, `${data === undefined ? "stdin" : "--data"} is not valid JSON: ${(e as Error).message}`);
+    throw new Exit(
+      2,
+      `${data === undefined ? "stdin" : "--data"} is not valid JSON: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -72,7 +77,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const body = await readData(io, opts.data);
       const runtime = load(io, opts.config, opts.logLevel);
       if (!runtime.flowNames.includes(opts.flow)) {
-        throw new Exit(1, `no flow named "${opts.flow}" in ${opts.config}; flows: ${runtime.flowNames.join(", ")}`);
+        throw new Exit(
+          1,
+          `no flow named "${opts.flow}" in ${opts.config}; flows: ${runtime.flowNames.join(", ")}`,
+        );
       }
       await runtime.start({ sources: false });
       try {
@@ -81,7 +89,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           const { message, flow, block } = outcome.error;
           throw new Exit(1, `flow ${flow} failed${block ? ` in block ${block}` : ""}: ${message}`);
         }
-        io.stdout(`${JSON.stringify(outcome.status === "dropped" ? null : (outcome.message.body ?? null))}\n`);
+        io.stdout(
+          `${JSON.stringify(outcome.status === "dropped" ? null : (outcome.message.body ?? null))}\n`,
+        );
       } finally {
         await runtime.stop();
       }
@@ -93,7 +103,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .requiredOption("-c, --config <path>", "config file or directory")
     .action((opts: { config: string }) => {
       const runtime = load(io, opts.config, "info");
-      io.stdout(`ok: ${opts.config} — service ${runtime.plan.service.name}, ${runtime.flowNames.length} flow(s)\n`);
+      io.stdout(
+        `ok: ${opts.config} — service ${runtime.plan.service.name}, ${runtime.flowNames.length} flow(s)\n`,
+      );
     });
 
   program

@@ -43,7 +43,9 @@ export function resolveEnv(
         d.default !== undefined
           ? `set ${d.name} in the environment or in .env beside the config; its default does not satisfy required: true (drop "required" if the default is enough)`
           : `set ${d.name} in the environment or in a .env file beside the config`;
-      diagnostics.push(d.source.diagnosticAt(d.path, "env-missing", `required env var ${d.name} is not set`, hint));
+      diagnostics.push(
+        d.source.diagnosticAt(d.path, "env-missing", `required env var ${d.name} is not set`, hint),
+      );
     }
     const value = fromOutside ?? (d.default === undefined ? "" : String(d.default));
     env.values[d.name] = value;
@@ -99,10 +101,12 @@ export function substituteEnv(
       return match;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, source, [...path, i], diagnostics));
+  if (Array.isArray(value))
+    return value.map((v, i) => substituteEnv(v, env, source, [...path, i], diagnostics));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, source, [...path, k], diagnostics);
+    for (const [k, v] of Object.entries(value))
+      out[k] = substituteEnv(v, env, source, [...path, k], diagnostics);
     return out;
   }
   return value;

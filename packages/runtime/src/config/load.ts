@@ -62,7 +62,8 @@ export function loadConfig(configPath: string, opts: LoadOptions = {}): LoadResu
         .filter(isYaml)
         .sort()
         .map((f) => join(configPath, f));
-      if (files.length === 0) return fail(configPath, "config-empty", `no .yaml or .yml files in ${configPath}`);
+      if (files.length === 0)
+        return fail(configPath, "config-empty", `no .yaml or .yml files in ${configPath}`);
     } else {
       dir = dirname(configPath);
       files = [configPath];
@@ -114,7 +115,12 @@ export function loadSources(
     const top = source.value ?? {};
     if (typeof top !== "object" || Array.isArray(top)) {
       diagnostics.push(
-        source.diagnosticAt([], "config-shape", "the top level of a config must be a map", "start with service:, env:, connectors: or flows:"),
+        source.diagnosticAt(
+          [],
+          "config-shape",
+          "the top level of a config must be a map",
+          "start with service:, env:, connectors: or flows:",
+        ),
       );
       continue;
     }
@@ -127,9 +133,14 @@ export function loadSources(
     if (top.env === undefined) continue;
     const r = validateAt(envListSchema, top.env, source, ["env"], "env");
     diagnostics.push(...r.diagnostics);
-    r.data?.forEach((d, i) => decls.push({ ...d, source, path: ["env", i] }));
+    for (const [i, d] of (r.data ?? []).entries()) decls.push({ ...d, source, path: ["env", i] });
   }
-  diagnostics.push(...duplicates(decls.map((d) => ({ value: d, source: d.source, path: d.path })), "env var"));
+  diagnostics.push(
+    ...duplicates(
+      decls.map((d) => ({ value: d, source: d.source, path: d.path })),
+      "env var",
+    ),
+  );
   const resolved = resolveEnv(decls, opts.osEnv ?? process.env, opts.dotEnv ?? {});
   diagnostics.push(...resolved.diagnostics);
 

@@ -81,7 +81,12 @@ export class YamlSource {
       case Scalar.QUOTE_DOUBLE:
       case Scalar.QUOTE_SINGLE:
       case Scalar.PLAIN:
-        return this.mapFlowScalar(start + (node.type === Scalar.PLAIN ? 0 : 1), String(node.value), index, raw);
+        return this.mapFlowScalar(
+          start + (node.type === Scalar.PLAIN ? 0 : 1),
+          String(node.value),
+          index,
+          raw,
+        );
       case Scalar.BLOCK_LITERAL:
       case Scalar.BLOCK_FOLDED:
         return this.mapBlockScalar(start, raw, String(node.value), index);
@@ -121,7 +126,13 @@ export class YamlSource {
   /** A diagnostic located at `path`. */
   diagnosticAt(path: Path, code: string, message: string, hint?: string): Diagnostic {
     const offset = this.offsetOf(path);
-    return { code, message, ...(hint ? { hint } : {}), location: this.at(offset), excerpt: this.excerpt(offset) };
+    return {
+      code,
+      message,
+      ...(hint ? { hint } : {}),
+      location: this.at(offset),
+      excerpt: this.excerpt(offset),
+    };
   }
 
   /** Whether the value at `path` is a YAML sequence (used to tell lists from maps in errors). */

@@ -42,8 +42,18 @@ export const flowSchema = z.strictObject({
   name,
   description: z.string().optional(),
   workers: z.int().min(1).max(10_000).optional().meta({ description: "concurrent workers (default 8)" }),
-  buffer: z.int().min(0).max(1_000_000).optional().meta({ description: "bounded intake queue (default 128)" }),
-  pool: z.int().min(1).max(10_000).optional().meta({ description: "shared pool for fork branches (default 16)" }),
+  buffer: z
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .meta({ description: "bounded intake queue (default 128)" }),
+  pool: z
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .meta({ description: "shared pool for fork branches (default 16)" }),
   source: sourceSchema.optional(),
   process: BLOCK_LIST,
   error: BLOCK_LIST.optional(),

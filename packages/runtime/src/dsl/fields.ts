@@ -24,7 +24,9 @@ const subFlowShape = {
 
 /** A sub-flow held by a composite block's slot (`then`, `default`, `body`, a fork branch …). */
 export function subFlow(): z.ZodObject<typeof subFlowShape, z.core.$strict>;
-export function subFlow<S extends z.ZodRawShape>(extra: S): z.ZodObject<typeof subFlowShape & S, z.core.$strict>;
+export function subFlow<S extends z.ZodRawShape>(
+  extra: S,
+): z.ZodObject<typeof subFlowShape & S, z.core.$strict>;
 export function subFlow(extra: z.ZodRawShape = {}) {
   return z.strictObject({ ...subFlowShape, ...extra });
 }
@@ -33,12 +35,23 @@ export function subFlow(extra: z.ZodRawShape = {}) {
 export const duration = (description: string) =>
   z
     .string()
-    .regex(/^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/, 'expected a duration such as "250ms", "30s", "5m" or "0"')
+    .regex(
+      /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/,
+      'expected a duration such as "250ms", "30s", "5m" or "0"',
+    )
     .meta({ description, format: "duration" });
 
 /** Parses a duration string (validated by `duration`) into milliseconds. */
 export function durationMs(text: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
   let total = 0;
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
     total += Number(m[1]) * (units[m[2] ?? "ms"] ?? 0);

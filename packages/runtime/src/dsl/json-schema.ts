@@ -13,7 +13,10 @@ function toJson(schema: z.ZodType): Json {
   const out = z.toJSONSchema(schema, {
     unrepresentable: "any",
     override: (ctx) => {
-      if (ctx.zodSchema === BLOCK_LIST || (ctx.zodSchema as { def?: { type?: string; element?: unknown } }).def?.element === BLOCK_LIST.element) {
+      if (
+        ctx.zodSchema === BLOCK_LIST ||
+        (ctx.zodSchema as { def?: { type?: string; element?: unknown } }).def?.element === BLOCK_LIST.element
+      ) {
         for (const k of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[k];
         Object.assign(ctx.jsonSchema, BLOCK_REF);
       }

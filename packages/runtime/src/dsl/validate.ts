@@ -46,7 +46,8 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -105,7 +106,10 @@ export function validateAt<S extends z.ZodType>(
     }
     let message: string;
     if (issue.code === "invalid_type") {
-      const actual = rel.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], value);
+      const actual = rel.reduce<unknown>(
+        (v, k) => (v as Record<string | number, unknown> | undefined)?.[k],
+        value,
+      );
       message =
         actual === undefined
           ? `${where} is required`

@@ -2,7 +2,9 @@ import { compile, RUNTIME_VARIABLES } from "../cel/index.ts";
 import type { Expr } from "../plugin/types.ts";
 import type { Message } from "./message.ts";
 
-export type ExprResult = { ok: true; expr: Expr } | { ok: false; errors: { message: string; offset?: number }[] };
+export type ExprResult =
+  | { ok: true; expr: Expr }
+  | { ok: false; errors: { message: string; offset?: number }[] };
 
 /**
  * Compiles a CEL setting against the runtime's variables (plus a scope's extra ones) and

@@ -26,7 +26,10 @@ export function loadRuntime(configPath: string, opts: RuntimeOptions & LoadOptio
 }
 
 /** Same as loadRuntime, from sources already in memory (tests, the editor, the orchestrator). */
-export function loadRuntimeFromSources(sources: YamlSource[], opts: RuntimeOptions & LoadOptions): RuntimeLoad {
+export function loadRuntimeFromSources(
+  sources: YamlSource[],
+  opts: RuntimeOptions & LoadOptions,
+): RuntimeLoad {
   return build(loadSources(sources, opts), opts);
 }
 
@@ -34,7 +37,10 @@ export function loadRuntimeFromSources(sources: YamlSource[], opts: RuntimeOptio
 function build(loaded: LoadResult, opts: RuntimeOptions): RuntimeLoad {
   const config = loaded.ok ? loaded.config : loaded.partial;
   const compiled = config ? compilePlan(config, opts.registry) : undefined;
-  const diagnostics = [...(loaded.ok ? [] : loaded.diagnostics), ...(compiled?.ok === false ? compiled.diagnostics : [])];
+  const diagnostics = [
+    ...(loaded.ok ? [] : loaded.diagnostics),
+    ...(compiled?.ok === false ? compiled.diagnostics : []),
+  ];
   if (diagnostics.length > 0 || !compiled?.ok) return { ok: false, diagnostics };
   return { ok: true, runtime: new Runtime(compiled.plan, opts) };
 }
@@ -81,7 +87,10 @@ export class Runtime implements RuntimeHandle {
     if (this.started) return;
     this.started = true;
     for (const c of this.plan.connectors) {
-      this.instances.set(c.name, await c.definition.create(c.settings, { name: c.name, logger: this.logger }));
+      this.instances.set(
+        c.name,
+        await c.definition.create(c.settings, { name: c.name, logger: this.logger }),
+      );
     }
     if (!opts.sources) return;
     for (const runner of this.runners.values()) {
@@ -112,7 +121,8 @@ export class Runtime implements RuntimeHandle {
   /** Runs one message through a flow via its queue (as a source would) and reports the outcome. */
   invoke(flow: string, body: unknown, init: Partial<Omit<Message, "body">> = {}): Promise<Outcome> {
     const runner = this.runners.get(flow);
-    if (!runner) return Promise.reject(new Error(`no flow named "${flow}"; flows: ${this.flowNames.join(", ")}`));
+    if (!runner)
+      return Promise.reject(new Error(`no flow named "${flow}"; flows: ${this.flowNames.join(", ")}`));
     return this.submit(runner, newMessage(body, init));
   }
 
@@ -127,7 +137,13 @@ export class Runtime implements RuntimeHandle {
     });
   }
 
-  private emit(type: FlowEvent["type"], flow: string, msg: Message, started?: number, extra?: Partial<FlowEvent>) {
+  private emit(
+    type: FlowEvent["type"],
+    flow: string,
+    msg: Message,
+    started?: number,
+    extra?: Partial<FlowEvent>,
+  ) {
     if (!this.events.active) return;
     const event: FlowEvent = {
       type,
@@ -189,7 +205,10 @@ export class Runtime implements RuntimeHandle {
     if (!runner) throw new Error(`no flow named "${name}"`);
     // Backpressure, not unbounded memory: wait for queue space, then let it run on its own.
     void runner.pool.submitWait(msg).catch((e: unknown) => {
-      this.logger.log("warn", `oneWay call to flow ${name} was not run: ${e instanceof Error ? e.message : e}`);
+      this.logger.log(
+        "warn",
+        `oneWay call to flow ${name} was not run: ${e instanceof Error ? e.message : e}`,
+      );
     });
   }
 
@@ -198,7 +217,11 @@ export class Runtime implements RuntimeHandle {
    * branch runs on the caller's turn (caller-runs), so nested forks can never deadlock or
    * overflow a queue. The first failure aborts the others; all settle before the fork ends.
    */
-  async runBranches(flow: string, tasks: (() => Promise<void>)[], controller: AbortController): Promise<void> {
+  async runBranches(
+    flow: string,
+    tasks: (() => Promise<void>)[],
+    controller: AbortController,
+  ): Promise<void> {
     const runner = this.runners.get(flow);
     let firstError: unknown;
     const fail = (e: unknown) => {

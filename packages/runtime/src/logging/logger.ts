@@ -39,7 +39,17 @@ export function consoleLogger(opts: ConsoleLoggerOptions = {}): Logger {
       if (LOG_LEVELS.indexOf(level) < min) return;
       const time = new Date().toISOString();
       if (format === "json") {
-        write(redact(JSON.stringify({ time, level, ...(opts.service ? { service: opts.service } : {}), msg: message, ...fields })));
+        write(
+          redact(
+            JSON.stringify({
+              time,
+              level,
+              ...(opts.service ? { service: opts.service } : {}),
+              msg: message,
+              ...fields,
+            }),
+          ),
+        );
       } else {
         const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
         write(redact(`${time} ${level.toUpperCase().padEnd(5)} ${message}${extra}`));

@@ -1,5 +1,5 @@
 // The plugin API for packages that extend the runtime (such as @octo/ai).
-export { cel, duration, durationMs, subFlow, BLOCK_LIST } from "../dsl/fields.ts";
+export { BLOCK_LIST, cel, duration, durationMs, subFlow } from "../dsl/fields.ts";
 export { cloneMessage, type Message, newMessage } from "../engine/message.ts";
 export { FlowError } from "../errors/diagnostic.ts";
 export type { Logger, LogLevel } from "../logging/logger.ts";

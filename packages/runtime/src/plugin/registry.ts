@@ -8,11 +8,13 @@ export class Registry {
 
   use(plugin: OctoPlugin): this {
     for (const b of plugin.blocks ?? []) {
-      if (this.blocks.has(b.type)) throw new Error(`plugin ${plugin.name}: block type "${b.type}" is already registered`);
+      if (this.blocks.has(b.type))
+        throw new Error(`plugin ${plugin.name}: block type "${b.type}" is already registered`);
       this.blocks.set(b.type, b);
     }
     for (const c of plugin.connectors ?? []) {
-      if (this.connectors.has(c.type)) throw new Error(`plugin ${plugin.name}: connector type "${c.type}" is already registered`);
+      if (this.connectors.has(c.type))
+        throw new Error(`plugin ${plugin.name}: connector type "${c.type}" is already registered`);
       this.connectors.set(c.type, c);
     }
     this.plugins.push(plugin.name);
@@ -21,6 +23,8 @@ export class Registry {
 
   /** Every source type, with the connector type that offers it. */
   sources(): { connector: ConnectorDefinition; source: SourceDefinition }[] {
-    return [...this.connectors.values()].flatMap((c) => (c.sources ?? []).map((source) => ({ connector: c, source })));
+    return [...this.connectors.values()].flatMap((c) =>
+      (c.sources ?? []).map((source) => ({ connector: c, source })),
+    );
   }
 }

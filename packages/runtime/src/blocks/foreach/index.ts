@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Message } from "../../engine/message.ts";
 import { cel, subFlow } from "../../dsl/fields.ts";
+import type { Message } from "../../engine/message.ts";
 import type { BlockDefinition, Exec } from "../../plugin/types.ts";
 import { expectList } from "../checks.ts";
 

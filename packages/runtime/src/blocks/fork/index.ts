@@ -1,14 +1,13 @@
 import { z } from "zod";
-import { cloneMessage } from "../../engine/message.ts";
 import { subFlow } from "../../dsl/fields.ts";
+import { cloneMessage } from "../../engine/message.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
 
 const fields = z.strictObject({
   branches: z.array(subFlow()).min(1),
-  aggregate: z
-    .boolean()
-    .default(false)
-    .meta({ description: "opt-in: the body becomes {branchName: branch body} instead of the unchanged input" }),
+  aggregate: z.boolean().default(false).meta({
+    description: "opt-in: the body becomes {branchName: branch body} instead of the unchanged input",
+  }),
 });
 
 export const fork: BlockDefinition<z.infer<typeof fields>> = {
@@ -26,7 +25,8 @@ export const fork: BlockDefinition<z.infer<typeof fields>> = {
     }));
     const names = new Set<string>();
     node.branches.forEach((b, i) => {
-      if (b.name && names.has(b.name)) ctx.error(["branches", i, "name"], "duplicate-branch", `duplicate branch name "${b.name}"`);
+      if (b.name && names.has(b.name))
+        ctx.error(["branches", i, "name"], "duplicate-branch", `duplicate branch name "${b.name}"`);
       if (b.name) names.add(b.name);
     });
     const aggregate = node.aggregate;

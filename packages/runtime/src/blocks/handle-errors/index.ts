@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { BLOCK_LIST } from "../../dsl/fields.ts";
+import type { Message } from "../../engine/message.ts";
 import { FlowError } from "../../errors/diagnostic.ts";
 import type { BlockDefinition, Exec } from "../../plugin/types.ts";
-import type { Message } from "../../engine/message.ts";
 
 const fields = z.strictObject({
   process: BLOCK_LIST.min(1),
-  error: BLOCK_LIST.min(1).meta({ description: "runs with vars.error when process fails; its result is the body" }),
+  error: BLOCK_LIST.min(1).meta({
+    description: "runs with vars.error when process fails; its result is the body",
+  }),
 });
 
 /** The `vars.error` value for a failure (flow and block are the caller's when unknown). */
@@ -19,7 +21,8 @@ export const handleErrors: BlockDefinition<z.infer<typeof fields>> = {
   type: "handle-errors",
   label: "Handle Errors",
   category: "control-flow",
-  description: "Runs process:; when it fails, runs error: with vars.error = {message, flow, block} and continues.",
+  description:
+    "Runs process:; when it fails, runs error: with vars.error = {message, flow, block} and continues.",
   kind: "composite",
   fields,
   compile(node, ctx) {
