@@ -166,6 +166,14 @@ describe("registered functions", () => {
     expect(run(source)).toEqual(expected);
   });
 
+  test("list.sum() adds ints as int and any double as double", () => {
+    expect(run("[1, 2, 3].sum()")).toBe(6);
+    expect(run("body.items.sum()")).toBe(6);
+    expect(run("[1.5, 2.5].sum() == 4.0")).toBe(true);
+    expect(run("[].sum()")).toBe(0);
+    expect(() => run('["a"].sum()')).toThrow(/sum: list elements must be numbers/);
+  });
+
   test("uuid() is a random v4 uuid", () => {
     const a = run("uuid()");
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

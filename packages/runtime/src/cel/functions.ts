@@ -60,6 +60,19 @@ function format(template: string, args: unknown[]): string {
   });
 }
 
+/** Sum of a list of numbers: ints stay int, any double makes the sum a double. */
+function sum(list: unknown[]): number | bigint {
+  if (list.every((v) => typeof v === "bigint")) return (list as bigint[]).reduce((a, b) => a + b, 0n);
+  let total = 0;
+  for (const v of list) {
+    if (typeof v === "number") total += v;
+    else if (typeof v === "bigint") total += Number(v);
+    else if (v instanceof UnsignedInt) total += Number(v.value);
+    else fail(`sum: list elements must be numbers, got ${typeof v}`);
+  }
+  return total;
+}
+
 function charAt(s: string, i: bigint): string {
   const chars = Array.from(s);
   if (i < 0n || i > BigInt(chars.length))
@@ -101,4 +114,5 @@ export function registerExtraFunctions(env: Environment): void {
 
   // Runtime helpers (runtime spec).
   fn("uuid(): string", () => randomUUID());
+  fn("list.sum(): dyn", sum);
 }

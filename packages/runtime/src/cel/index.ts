@@ -14,8 +14,9 @@
 // Results leave evaluate() JSON-safe (convert.ts): int/uint → number, or a decimal string beyond
 // 2^53; timestamp → RFC 3339 string; duration → "1.5s"; bytes → base64; Map → object; optional →
 // its value or null; type → its name.
-import { environmentFor, MAX_SOURCE_LENGTH } from "./environment.ts";
+
 import { toJson } from "./convert.ts";
+import { environmentFor, MAX_SOURCE_LENGTH } from "./environment.ts";
 
 /** CEL type names as the library spells them: 'dyn','string','int','double','bool','map','list','timestamp','duration','bytes','null', 'map<string, dyn>', 'list<dyn>' ... */
 export type CelTypeName = string;

@@ -15,6 +15,10 @@ export function processIO(): CliIO {
     },
     async stopSignal() {
       await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+      // Later signals while draining are ignored rather than killing the process midway.
+      const ignore = () => {};
+      process.on("SIGINT", ignore);
+      process.on("SIGTERM", ignore);
     },
   };
 }

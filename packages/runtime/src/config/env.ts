@@ -62,7 +62,8 @@ const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /** `"8080"` → 8080, `"true"` → true; anything else stays a string. */
 function natural(value: string): unknown {
-  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  // Only canonical numbers: "007" or a 20-digit id stay strings rather than lose digits.
+  if (/^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value) return Number(value);
   if (value === "true") return true;
   if (value === "false") return false;
   return value;

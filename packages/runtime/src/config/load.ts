@@ -61,7 +61,8 @@ export function loadConfig(configPath: string, opts: LoadOptions = {}): LoadResu
       files = readdirSync(configPath)
         .filter(isYaml)
         .sort()
-        .map((f) => join(configPath, f));
+        .map((f) => join(configPath, f))
+        .filter((f) => statSync(f).isFile());
       if (files.length === 0)
         return fail(configPath, "config-empty", `no .yaml or .yml files in ${configPath}`);
     } else {
@@ -92,7 +93,8 @@ function fail(file: string, code: string, message: string): LoadResult {
 const envListSchema = z.array(envVarSchema);
 // Top-level shape first; then each connector, processor and flow on its own, so one bad
 // item does not hide the errors of the others.
-const fileSchema = documentSchema.omit({ env: true }).extend({
+const fileSchema = documentSchema.extend({
+  env: z.unknown().optional(),
   connectors: z.array(z.unknown()).optional(),
   processors: z.array(z.unknown()).optional(),
   flows: z.array(z.unknown()).optional(),
@@ -155,11 +157,13 @@ export function loadSources(
     const substituted = substituteEnv(rest, resolved.env, source, [], diagnostics);
     const r = validateAt(fileSchema, substituted, source, [], "config");
     diagnostics.push(...r.diagnostics);
-    if (!r.data) continue;
-    if (r.data.service) merged.services.push({ value: r.data.service, source, path: ["service"] });
-    const items = substituted as Record<string, unknown[] | undefined>;
+    if (r.data?.service) merged.services.push({ value: r.data.service, source, path: ["service"] });
+    // Even when a section is malformed, the well-formed ones are still checked item by item.
+    const items = substituted as Record<string, unknown>;
     for (const [key, schema] of ITEM_SCHEMAS) {
-      items[key]?.forEach((raw, i) => {
+      const list = items[key];
+      if (!Array.isArray(list)) continue;
+      list.forEach((raw, i) => {
         const label = `${key.slice(0, -1)} "${(raw as { name?: unknown })?.name ?? i}"`;
         const item = validateAt(schema, raw, source, [key, i], label);
         diagnostics.push(...item.diagnostics);

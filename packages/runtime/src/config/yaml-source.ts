@@ -20,14 +20,28 @@ export class YamlSource {
     this.text = text;
     this.lines = new LineCounter();
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    this.errors = this.doc.errors.map((e) => ({
-      code: "yaml-syntax",
-      message: `YAML syntax error: ${e.message.split("\n")[0]}`,
-      hint: "fix the YAML syntax (indentation, quoting, colons) at this position",
-      location: this.at(e.pos[0]),
-      excerpt: this.excerpt(e.pos[0]),
-    }));
+    this.errors = this.doc.errors.map((e) => {
+      const pos = e.code === "MISSING_CHAR" && /quote/i.test(e.message) ? this.openQuote(e.pos[0]) : e.pos[0];
+      return {
+        code: "yaml-syntax",
+        message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+        hint: "fix the YAML syntax (indentation, quoting, colons) at this position",
+        location: this.at(pos),
+        excerpt: this.excerpt(pos),
+      };
+    });
     this.value = this.errors.length === 0 ? this.doc.toJS({ maxAliasCount: 100 }) : undefined;
+  }
+
+  /**
+   * The yaml library reports an unclosed quote where the file ends; the useful place is the
+   * quote that opens it: the last quote before `end` that starts a value (after `: `, `- ` …).
+   */
+  private openQuote(end: number): number {
+    const re = /(?:^|[:\-,[{]\s*)(["'])/gm;
+    let found = end;
+    for (const m of this.text.slice(0, end).matchAll(re)) found = (m.index ?? 0) + m[0].length - 1;
+    return found;
   }
 
   /** Location of a character offset in the file. */
@@ -77,6 +91,19 @@ export class YamlSource {
     if (!isScalar(node) || !node.range) return this.offsetOf(path);
     const start = node.range[0];
     const raw = this.text.slice(start, node.range[1]);
+    const value = String(node.value);
+    // Escapes, folding and indentation make value and source text differ; the token at the
+    // error (e.g. an identifier) reads the same in both, so find its k-th occurrence in the source.
+    const needle = /^[A-Za-z0-9_]+|^\S/.exec(value.slice(index))?.[0];
+    if (needle) {
+      const k = value.slice(0, index).split(needle).length - 1;
+      let at = -1;
+      for (let i = 0; i <= k; i++) {
+        at = raw.indexOf(needle, at + 1);
+        if (at < 0) break;
+      }
+      if (at >= 0) return start + at;
+    }
     switch (node.type) {
       case Scalar.QUOTE_DOUBLE:
       case Scalar.QUOTE_SINGLE:
@@ -89,7 +116,7 @@ export class YamlSource {
         );
       case Scalar.BLOCK_LITERAL:
       case Scalar.BLOCK_FOLDED:
-        return this.mapBlockScalar(start, raw, String(node.value), index);
+        return this.mapBlockScalar(start, raw, value, index);
       default:
         return start;
     }

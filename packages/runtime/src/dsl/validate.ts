@@ -121,7 +121,9 @@ export function validateAt<S extends z.ZodType>(
     } else {
       message = `${where}: ${issue.message}`;
     }
-    diagnostics.push(source.diagnosticAt(path, `invalid-${issue.code.replace(/_/g, "-")}`, message));
+    diagnostics.push(
+      source.diagnosticAt(path, `invalid-${issue.code.replace(/^invalid_/, "").replace(/_/g, "-")}`, message),
+    );
   }
   return data === undefined ? { diagnostics } : { data, diagnostics };
 }

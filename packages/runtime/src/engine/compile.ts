@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { caretExcerpt } from "../cel/index.ts";
-import type { Located, LoadedConfig, ProcessorDecl } from "../config/load.ts";
+import type { LoadedConfig, Located, ProcessorDecl } from "../config/load.ts";
 import type { Path, YamlSource } from "../config/yaml-source.ts";
 import { ROOT_ONLY_FLOW_KEYS } from "../dsl/fields.ts";
 import { validateAt } from "../dsl/validate.ts";
@@ -12,6 +12,7 @@ import type {
   BlockDefinition,
   ConnectorDefinition,
   Expr,
+  SourceCompileContext,
   SourceDefinition,
   Step,
 } from "../plugin/types.ts";
@@ -30,6 +31,8 @@ export interface CompiledSource {
   connector: string;
   definition: SourceDefinition;
   settings: Record<string, unknown>;
+  /** What the source's compile() returned (compiled payload expressions …). */
+  compiled?: unknown;
 }
 
 export interface CompiledFlow {
@@ -52,7 +55,11 @@ export interface Plan {
 
 export type CompileResult = { ok: true; plan: Plan } | { ok: false; diagnostics: Diagnostic[] };
 
-const blockHead = { type: z.string().min(1), name: z.string().min(1).optional(), ref: z.string().min(1).optional() };
+const blockHead = {
+  type: z.string().min(1),
+  name: z.string().min(1).optional(),
+  ref: z.string().min(1).optional(),
+};
 const nodeSchemas = new WeakMap<BlockDefinition, z.ZodObject>();
 
 /** The full schema of one block node: head keys plus settings (leaf) or fields (composite). */
@@ -93,7 +100,13 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       );
       continue;
     }
-    const r = validateAt(def.settings, c.value.settings ?? {}, c.source, [...c.path, "settings"], `${c.value.type} settings`);
+    const r = validateAt(
+      def.settings,
+      c.value.settings ?? {},
+      c.source,
+      [...c.path, "settings"],
+      `${c.value.type} settings`,
+    );
     diagnostics.push(...r.diagnostics);
     if (r.data) {
       connectors.push({ name: c.value.name, definition: def, settings: r.data as Record<string, unknown> });
@@ -101,8 +114,32 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
     }
   }
 
+  /** Compiles the CEL text written at `path` in `source`; a failure becomes a located diagnostic. */
+  const exprAt: ExprAt = (source, path, text, extra) => {
+    const src = String(text);
+    const res = compileExpr(src, config.env.values, extra);
+    if (res.ok) return res.expr;
+    for (const e of res.errors) {
+      const offset = source.offsetInScalar(path, e.offset ?? 0);
+      diagnostics.push({
+        code: "cel-compile",
+        message: `CEL: ${e.message}`,
+        hint: "expressions see body, vars, eventID, correlationID, env and now",
+        location: source.at(offset),
+        excerpt: e.offset === undefined ? source.excerpt(offset) : caretExcerpt(src, e.offset),
+      });
+    }
+    return { source: src, evaluate: () => undefined } satisfies Expr;
+  };
+
   /** Compiles one block node found at `path` in `source`, inside flow `flowName`. */
-  function compileBlock(raw: unknown, source: YamlSource, path: Path, flowName: string, seenRefs: string[]): Step {
+  function compileBlock(
+    raw: unknown,
+    source: YamlSource,
+    path: Path,
+    flowName: string,
+    seenRefs: string[],
+  ): Step {
     const err = (p: Path, code: string, message: string, hint?: string) => {
       diagnostics.push(source.diagnosticAt(p, code, message, hint));
       return unreachable;
@@ -121,10 +158,13 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
           [...path, "ref"],
           "unknown-processor",
           `ref "${ref}" names no processor${didYouMean(ref, processors.keys())}`,
-          processors.size > 0 ? `declared processors: ${[...processors.keys()].join(", ")}` : "declare it under processors:",
+          processors.size > 0
+            ? `declared processors: ${[...processors.keys()].join(", ")}`
+            : "declare it under processors:",
         );
       }
-      if (seenRefs.includes(ref)) return err([...path, "ref"], "processor-cycle", `processor "${ref}" refers to itself`);
+      if (seenRefs.includes(ref))
+        return err([...path, "ref"], "processor-cycle", `processor "${ref}" refers to itself`);
       if (node.type !== undefined && node.type !== proc.value.type) {
         return err(
           [...path, "type"],
@@ -145,13 +185,22 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       const usePath = path;
       fieldOrigin = (field) => {
         const [top, key] = field.split(".");
-        const atUse = top === "settings" ? key !== undefined && key in useSettings : top !== undefined && top in (raw as object);
+        const atUse =
+          top === "settings"
+            ? key !== undefined && key in useSettings
+            : top !== undefined && top in (raw as object);
         return atUse ? { source, path: usePath } : { source: proc.source, path: proc.path };
       };
       seenRefs = [...seenRefs, ref];
     }
     const type = node.type;
-    if (typeof type !== "string") return err(path, "missing-block-type", "block has no type:", "add type: (e.g. log) or ref: to a processor");
+    if (typeof type !== "string")
+      return err(
+        path,
+        "missing-block-type",
+        "block has no type:",
+        "add type: (e.g. log) or ref: to a processor",
+      );
     const def = registry.blocks.get(type);
     if (!def) {
       return err(
@@ -162,6 +211,8 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       );
     }
     // Sub-flow slots must not set root-only keys; say so instead of "unknown key".
+    // A leaf whose settings are all optional may omit settings: altogether.
+    if (def.kind === "leaf" && node.settings === undefined) node = { ...node, settings: {} };
     const r = validateAt(blockNodeSchema(def), node, source, path, `${type} block`);
     diagnostics.push(...rootOnlyHints(r.diagnostics));
     if (!r.data) return unreachable;
@@ -177,20 +228,7 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       flowName,
       expr(field, text, extra) {
         const at = abs(field);
-        const src = String(text);
-        const res = compileExpr(src, config.env.values, extra);
-        if (res.ok) return res.expr;
-        for (const e of res.errors) {
-          const offset = at.source.offsetInScalar(at.path, e.offset ?? 0);
-          diagnostics.push({
-            code: "cel-compile",
-            message: `CEL: ${e.message}`,
-            hint: "expressions see body, vars, eventID, correlationID, env and now",
-            location: at.source.at(offset),
-            excerpt: e.offset === undefined ? at.source.excerpt(offset) : caretExcerpt(src, e.offset),
-          });
-        }
-        return { source: src, evaluate: () => undefined } satisfies Expr;
+        return exprAt(at.source, at.path, text, extra);
       },
       blocks(field, list) {
         const at = abs(field);
@@ -198,17 +236,27 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       },
       connector(field, name, kind) {
         const def = connectorTypes.get(name);
-        const ok = def && (kind.type === undefined || def.type === kind.type) && (kind.category === undefined || def.category === kind.category);
+        const ok =
+          def &&
+          (kind.type === undefined || def.type === kind.type) &&
+          (kind.category === undefined || def.category === kind.category);
         if (ok) return;
         const at = abs(field);
         const wanted = kind.type ?? `${kind.category} connector`;
-        const candidates = [...connectorTypes].filter(([, d]) => d.type === kind.type || d.category === kind.category).map(([n]) => n);
+        const fits = (d: ConnectorDefinition) =>
+          (kind.type !== undefined && d.type === kind.type) ||
+          (kind.category !== undefined && d.category === kind.category);
+        const candidates = [...connectorTypes].filter(([, d]) => fits(d)).map(([n]) => n);
         diagnostics.push(
           at.source.diagnosticAt(
             at.path,
             "unknown-connector",
-            def ? `connector "${name}" is a ${def.type}, not a ${wanted}` : `no connector named "${name}"${didYouMean(name, connectorTypes.keys())}`,
-            candidates.length > 0 ? `${wanted} connectors: ${candidates.join(", ")}` : `declare a ${wanted} under connectors:`,
+            def
+              ? `connector "${name}" is a ${def.type}, not a ${wanted}`
+              : `no connector named "${name}"${didYouMean(name, connectorTypes.keys())}`,
+            candidates.length > 0
+              ? `${wanted} connectors: ${candidates.join(", ")}`
+              : `declare a ${wanted} under connectors:`,
           ),
         );
       },
@@ -233,18 +281,27 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
     return attribute(step, (parsed.name as string | undefined) ?? type);
   }
 
-  function compileBlocks(list: readonly unknown[], source: YamlSource, path: Path, flowName: string, seenRefs: string[]): Step {
+  function compileBlocks(
+    list: readonly unknown[],
+    source: YamlSource,
+    path: Path,
+    flowName: string,
+    seenRefs: string[],
+  ): Step {
     return sequence(list.map((b, i) => compileBlock(b, source, [...path, i], flowName, seenRefs)));
   }
 
   // Processors are complete blocks of their own: check each once where it is declared.
-  for (const p of config.processors) compileBlock({ ...p.value, name: undefined }, p.source, p.path, "(processors)", [p.value.name]);
+  for (const p of config.processors)
+    compileBlock({ ...p.value, name: undefined }, p.source, p.path, "(processors)", [p.value.name]);
 
   const flows = new Map<string, CompiledFlow>();
   for (const f of config.flows) {
     const flow = f.value;
     const process = compileBlocks(flow.process, f.source, [...f.path, "process"], flow.name, []);
-    const error = flow.error ? compileBlocks(flow.error, f.source, [...f.path, "error"], flow.name, []) : undefined;
+    const error = flow.error
+      ? compileBlocks(flow.error, f.source, [...f.path, "error"], flow.name, [])
+      : undefined;
     flows.set(flow.name, {
       name: flow.name,
       workers: flow.workers ?? FLOW_DEFAULTS.workers,
@@ -252,13 +309,33 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       pool: flow.pool ?? FLOW_DEFAULTS.pool,
       process,
       error,
-      source: flow.source ? compileSource(f, connectorTypes, connectors, registry, diagnostics) : undefined,
+      source: flow.source
+        ? compileSource(f, connectorTypes, connectors, registry, diagnostics, exprAt)
+        : undefined,
     });
   }
 
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (diagnostics.length > 0) return { ok: false, diagnostics: unique(diagnostics) };
   return { ok: true, plan: { service: config.service, env: config.env, connectors, flows } };
 }
+
+/** A processor's own error is found where it is declared and again at each ref: say it once. */
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.location?.file}:${d.location?.line}:${d.location?.col}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+type ExprAt = (
+  source: YamlSource,
+  path: Path,
+  text: string | number | boolean,
+  extra?: Record<string, string>,
+) => Expr;
 
 /** Turns "unknown key source" inside a sub-flow into the rule it breaks. */
 function rootOnlyHints(diags: Diagnostic[]): Diagnostic[] {
@@ -281,6 +358,7 @@ function compileSource(
   connectors: CompiledConnector[],
   registry: Registry,
   diagnostics: Diagnostic[],
+  exprAt: ExprAt,
 ): CompiledSource | undefined {
   const src = f.value.source ?? {};
   const path = [...f.path, "source"];
@@ -294,7 +372,11 @@ function compileSource(
     if (byType && implicit?.success) {
       def = byType;
       connectorName = `${byType.type}:${f.value.name}`;
-      connectors.push({ name: connectorName, definition: byType, settings: implicit.data as Record<string, unknown> });
+      connectors.push({
+        name: connectorName,
+        definition: byType,
+        settings: implicit.data as Record<string, unknown>,
+      });
     }
   }
   if (!def || !connectorName) {
@@ -306,7 +388,9 @@ function compileSource(
         src.connector
           ? `source connector "${src.connector}" is not declared${didYouMean(src.connector, connectorTypes.keys())}`
           : "source needs connector: (a connector name)",
-        offered.length > 0 ? `source types available: ${offered.join(", ")}` : "this runtime has no source connectors; flows without source: are called with octo invoke or flow-ref",
+        offered.length > 0
+          ? `source types available: ${offered.join(", ")}`
+          : "this runtime has no source connectors; flows without source: are called with octo invoke or flow-ref",
       ),
     );
     return undefined;
@@ -318,15 +402,39 @@ function compileSource(
       f.source.diagnosticAt(
         [...path, src.type ? "type" : "connector"],
         "unknown-source-type",
-        src.type ? `connector ${def.type} has no source type "${src.type}"` : `connector ${def.type} cannot be a flow source`,
-        sources.length > 0 ? `source types of ${def.type}: ${sources.map((s) => s.type).join(", ")}` : undefined,
+        src.type
+          ? `connector ${def.type} has no source type "${src.type}"`
+          : `connector ${def.type} cannot be a flow source`,
+        sources.length > 0
+          ? `source types of ${def.type}: ${sources.map((s) => s.type).join(", ")}`
+          : undefined,
       ),
     );
     return undefined;
   }
-  const r = validateAt(sdef.settings, src.settings ?? {}, f.source, [...path, "settings"], `${sdef.type} source settings`);
+  const settingsPath = [...path, "settings"];
+  const r = validateAt(
+    sdef.settings,
+    src.settings ?? {},
+    f.source,
+    settingsPath,
+    `${sdef.type} source settings`,
+  );
   diagnostics.push(...r.diagnostics);
-  return r.data ? { connector: connectorName, definition: sdef, settings: r.data as Record<string, unknown> } : undefined;
+  if (!r.data) return undefined;
+  const settings = r.data as Record<string, unknown>;
+  if (!sdef.compile) return { connector: connectorName, definition: sdef, settings };
+  const at = (field: string | Path): Path => [
+    ...settingsPath,
+    ...(typeof field === "string" ? [field] : field),
+  ];
+  const ctx: SourceCompileContext = {
+    flowName: f.value.name,
+    expr: (field, text, extra) => exprAt(f.source, at(field), text, extra),
+    error: (field, code, message, hint) =>
+      diagnostics.push(f.source.diagnosticAt(at(field), code, message, hint)),
+  };
+  return { connector: connectorName, definition: sdef, settings, compiled: sdef.compile(settings, ctx) };
 }
 
 /** Attributes any failure inside a step to its flow and block (the innermost block wins). */

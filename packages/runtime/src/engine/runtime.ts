@@ -99,6 +99,7 @@ export class Runtime implements RuntimeHandle {
       const stop = await src.definition.start({
         flow: runner.flow.name,
         settings: src.settings,
+        compiled: src.compiled,
         connector: this.instances.get(src.connector),
         logger: this.logger,
         deliver: (msg) => this.submit(runner, msg),

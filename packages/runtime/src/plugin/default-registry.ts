@@ -1,7 +1,8 @@
 import { coreBlocks } from "../blocks/index.ts";
+import { coreConnectors } from "../connectors/index.ts";
 import { Registry } from "./registry.ts";
 
-/** The registry `octo` uses: core blocks, then the plugins the runtime loads by default. */
+/** The registry `octo` uses: core blocks and connectors, then the plugins the runtime loads by default. */
 export function defaultRegistry(): Registry {
-  return new Registry().use(coreBlocks);
+  return new Registry().use(coreBlocks).use(coreConnectors);
 }

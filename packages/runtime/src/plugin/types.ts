@@ -55,7 +55,11 @@ export interface BlockCompileContext {
   /** Name of the enclosing top-level flow. */
   readonly flowName: string;
   /** Compiles the CEL expression at `field` (relative to where the block's fields live). */
-  expr(field: string | Path, source: string | number | boolean, extraVariables?: Record<string, string>): Expr;
+  expr(
+    field: string | Path,
+    source: string | number | boolean,
+    extraVariables?: Record<string, string>,
+  ): Expr;
   /** Compiles a nested list of blocks found at `field` (top level of the block). */
   blocks(field: string | Path, blocks: readonly unknown[]): Step;
   /** Checks that a connector named `name` exists with the given type or category. */
@@ -66,6 +70,7 @@ export interface BlockCompileContext {
   error(field: string | Path, code: string, message: string, hint?: string): void;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every settings shape; each definition narrows its own.
 export interface BlockDefinition<Node = any> {
   type: string;
   label: string;
@@ -82,6 +87,7 @@ export interface BlockDefinition<Node = any> {
 }
 
 /** A connector type; issue-specific connectors (http, cron, database …) implement it. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every settings shape; each definition narrows its own.
 export interface ConnectorDefinition<Settings = any, Instance = unknown> {
   type: string;
   label: string;
@@ -99,19 +105,41 @@ export interface ConnectorContext {
   readonly logger: Logger;
 }
 
-export interface SourceDefinition<Instance = unknown, Settings = any> {
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every settings shape; each definition narrows its own.
+export interface SourceDefinition<Instance = unknown, Settings = any, Compiled = unknown> {
   type: string;
   label: string;
   settings: z.ZodObject;
+  /**
+   * Optional load-time step (runs after `settings` validated): compiles the source's CEL and
+   * records located errors. What it returns reaches start() as `ctx.compiled`.
+   */
+  compile?(settings: Settings, ctx: SourceCompileContext): Compiled;
   /** Starts delivering messages to `deliver`; returns a function that stops it. */
-  start(ctx: SourceContext<Instance, Settings>): Promise<() => Promise<void>>;
+  start(ctx: SourceContext<Instance, Settings, Compiled>): Promise<() => Promise<void>>;
 }
 
-export interface SourceContext<Instance, Settings> {
+/** What a source's compile() gets; fields are relative to the source's `settings:`. */
+export interface SourceCompileContext {
+  /** Name of the flow this source feeds. */
+  readonly flowName: string;
+  /** Compiles the CEL expression at `field`; a failure is a located load error. */
+  expr(
+    field: string | Path,
+    source: string | number | boolean,
+    extraVariables?: Record<string, string>,
+  ): Expr;
+  /** Records a located error (the load fails, every error is reported). */
+  error(field: string | Path, code: string, message: string, hint?: string): void;
+}
+
+export interface SourceContext<Instance, Settings, Compiled = unknown> {
   readonly flow: string;
   readonly settings: Settings;
   readonly connector: Instance;
   readonly logger: Logger;
+  /** What the source type's compile() returned at load (undefined when it has none). */
+  readonly compiled?: Compiled;
   /** Hands a message to the flow's bounded queue; rejects with QueueFullError when it is full. */
   deliver(msg: Message): Promise<import("../engine/outcome.ts").Outcome>;
 }

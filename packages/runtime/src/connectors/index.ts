@@ -1,0 +1,8 @@
+import type { OctoPlugin } from "../plugin/types.ts";
+import { cronConnector } from "./cron/index.ts";
+
+/** The runtime's own connectors, registered like any plugin's. */
+export const coreConnectors: OctoPlugin = {
+  name: "core-connectors",
+  connectors: [cronConnector],
+};
