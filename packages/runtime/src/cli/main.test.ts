@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { Runtime } from "../engine/runtime.ts";
+import { defaultRegistry } from "../plugin/default-registry.ts";
 import { type CliIO, main } from "./main.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "octo.js");
@@ -71,16 +73,26 @@ describe("§6 octo CLI", () => {
     expect(unknown.stderr).toMatch(/no flow named "gret" .*flows: greet/);
   });
 
-  it("R6.4 invoke starts no source: a flow with a source is still invocable and nothing is bound", async () => {
-    // The http connector is not registered in this runtime build, so use the flow directly:
-    // invoke must not call start() on any source (sources: false).
+  it("R6.4 invoke starts no source: connectors are created, sources are not started", async () => {
     const file = tempConfig(`
 flows:
   - name: main
+    source: { connector: cron, type: cron, settings: { schedule: "@every 1ms" } }
     process: [{ type: set-payload, settings: { value: 'body + 1.0' } }]
 `);
-    const r = await octo(["invoke", "-c", file, "-f", "main", "-d", "41"]);
-    expect(r.stdout).toBe("42\n");
+    const startSpy = vi.spyOn(Runtime.prototype, "start");
+    const cron = defaultRegistry().connectors.get("cron")?.sources?.[0];
+    const sourceSpy = cron ? vi.spyOn(cron, "start") : undefined;
+    try {
+      const r = await octo(["invoke", "-c", file, "-f", "main", "-d", "41"]);
+      expect(r.stdout).toBe("42\n");
+      expect(startSpy).toHaveBeenCalledWith({ sources: false });
+      expect(sourceSpy).toBeDefined();
+      expect(sourceSpy).not.toHaveBeenCalled();
+    } finally {
+      startSpy.mockRestore();
+      sourceSpy?.mockRestore();
+    }
   });
 
   it("R6.5 validate prints every error with file:line:col and exits non-zero", async () => {
