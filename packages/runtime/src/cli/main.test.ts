@@ -155,6 +155,10 @@ flows:
       expect(types).toContain(t);
     }
     expect(JSON.stringify(schema.properties.flows)).toContain("#/$defs/block");
+    const cron = schema.properties.flows.items.properties.source.oneOf.find(
+      (s: { properties: { type: { const: string } } }) => s.properties.type.const === "cron",
+    );
+    expect(cron.properties.settings.required).toEqual(["schedule"]);
   });
 
   it("R6.7 --version prints the package version", async () => {

@@ -12,6 +12,8 @@ const BLOCK_REF = { type: "array", items: { $ref: "#/$defs/block" } };
 function toJson(schema: z.ZodType): Json {
   const out = z.toJSONSchema(schema, {
     unrepresentable: "any",
+    // A config file is input: keys with defaults are optional in it.
+    io: "input",
     override: (ctx) => {
       if (
         ctx.zodSchema === BLOCK_LIST ||
@@ -60,6 +62,18 @@ export function configJsonSchema(registry: Registry): Json {
   }));
   const props = root.properties as Json;
   if (connectors.length > 0) props.connectors = { type: "array", items: { oneOf: connectors } };
+  const sources = registry.sources().map(({ connector, source }) => ({
+    title: source.label,
+    type: "object",
+    properties: {
+      connector: { type: "string", description: `a ${connector.type} connector name (or the type itself)` },
+      type: { const: source.type },
+      settings: toJson(source.settings),
+    },
+    additionalProperties: false,
+  }));
+  const flowItems = (props.flows as { items?: { properties?: Json } } | undefined)?.items;
+  if (sources.length > 0 && flowItems?.properties) flowItems.properties.source = { oneOf: sources };
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "https://octo.dev/schema/config.json",
