@@ -48,26 +48,30 @@ export interface Expr {
   evaluate(msg: Message, extra?: Record<string, unknown>): unknown;
 }
 
-/** What a block's compile() gets: helpers that compile nested parts and record located errors. */
-export interface BlockCompileContext {
-  /** Path of this block in its file (for messages). */
-  readonly path: Path;
+/** What compile hooks (blocks, sources) share: located CEL compilation and errors. */
+export interface CompileContext {
   /** Name of the enclosing top-level flow. */
   readonly flowName: string;
-  /** Compiles the CEL expression at `field` (relative to where the block's fields live). */
+  /** Compiles the CEL expression at `field`; a failure is a located load error. */
   expr(
     field: string | Path,
     source: string | number | boolean,
     extraVariables?: Record<string, string>,
   ): Expr;
+  /** Records a located error (the load fails, every error is reported). */
+  error(field: string | Path, code: string, message: string, hint?: string): void;
+}
+
+/** What a block's compile() gets; fields are relative to where the block's fields live. */
+export interface BlockCompileContext extends CompileContext {
+  /** Path of this block in its file (for messages). */
+  readonly path: Path;
   /** Compiles a nested list of blocks found at `field` (top level of the block). */
   blocks(field: string | Path, blocks: readonly unknown[]): Step;
   /** Checks that a connector named `name` exists with the given type or category. */
   connector(field: string | Path, name: string, kind: { type?: string; category?: string }): void;
   /** Checks that a flow named `name` exists. */
   flow(field: string | Path, name: string): void;
-  /** Records a located error (the load fails, every error is reported). */
-  error(field: string | Path, code: string, message: string, hint?: string): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every settings shape; each definition narrows its own.
@@ -120,18 +124,7 @@ export interface SourceDefinition<Instance = unknown, Settings = any, Compiled =
 }
 
 /** What a source's compile() gets; fields are relative to the source's `settings:`. */
-export interface SourceCompileContext {
-  /** Name of the flow this source feeds. */
-  readonly flowName: string;
-  /** Compiles the CEL expression at `field`; a failure is a located load error. */
-  expr(
-    field: string | Path,
-    source: string | number | boolean,
-    extraVariables?: Record<string, string>,
-  ): Expr;
-  /** Records a located error (the load fails, every error is reported). */
-  error(field: string | Path, code: string, message: string, hint?: string): void;
-}
+export type SourceCompileContext = CompileContext;
 
 export interface SourceContext<Instance, Settings, Compiled = unknown> {
   readonly flow: string;
