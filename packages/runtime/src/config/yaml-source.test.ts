@@ -122,13 +122,6 @@ describe("offsetOf / keyOffset / diagnosticAt", () => {
     const noHint = src.diagnosticAt(["flows", 0, "name"], "c", "m");
     expect("hint" in noHint).toBe(false);
   });
-
-  test("isSeqAt tells lists from maps", () => {
-    expect(src.isSeqAt(["flows"])).toBe(true);
-    expect(src.isSeqAt(["flows", 0, "process"])).toBe(true);
-    expect(src.isSeqAt(["flows", 0])).toBe(false);
-    expect(src.isSeqAt(["service"])).toBe(false);
-  });
 });
 
 describe("offsetInScalar maps a character index of the value into the file", () => {

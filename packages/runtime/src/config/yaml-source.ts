@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, Scalar } from "yaml";
 import type { Diagnostic, SourceLocation } from "../errors/diagnostic.ts";
 
 export type Path = readonly (string | number)[];
@@ -160,10 +160,5 @@ export class YamlSource {
       location: this.at(offset),
       excerpt: this.excerpt(offset),
     };
-  }
-
-  /** Whether the value at `path` is a YAML sequence (used to tell lists from maps in errors). */
-  isSeqAt(path: Path): boolean {
-    return isSeq(this.doc.getIn(path, true));
   }
 }
