@@ -5,6 +5,8 @@ import { type Diagnostic, FlowError } from "../errors/diagnostic.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
 import type { Registry } from "../plugin/registry.ts";
 import type { Exec, RuntimeHandle } from "../plugin/types.ts";
+import { standaloneServices } from "../services/standalone.ts";
+import type { RuntimeServices } from "../services/types.ts";
 import { type CompiledFlow, compilePlan, type Plan } from "./compile.ts";
 import { EventBus, type FlowEvent } from "./events.ts";
 import { type Message, newMessage } from "./message.ts";
@@ -13,9 +15,26 @@ import { QueueFullError, ShuttingDownError, WorkerPool } from "./pool.ts";
 
 export const MAX_FLOW_DEPTH = 64;
 
+/** Receives what the runtime counts outside the event bus (the metrics module implements it). */
+export interface RuntimeObserver {
+  connectorError(connector: string, kind: string): void;
+}
+
 export interface RuntimeOptions {
   registry: Registry;
   logger?: Logger;
+  /** Defaults to standalone services (in-memory KV, always the leader). */
+  services?: RuntimeServices;
+  observer?: RuntimeObserver;
+}
+
+/** A flow's load right now: what runs and what waits, against its limits. */
+export interface FlowLoad {
+  flow: string;
+  running: number;
+  queued: number;
+  workers: number;
+  buffer: number;
 }
 
 export type RuntimeLoad = { ok: true; runtime: Runtime } | { ok: false; diagnostics: Diagnostic[] };
@@ -57,15 +76,19 @@ export class Runtime implements RuntimeHandle {
   readonly plan: Plan;
   readonly events = new EventBus();
   readonly logger: Logger;
+  readonly services: RuntimeServices;
+  private readonly observer: RuntimeObserver | undefined;
   private readonly runners = new Map<string, FlowRunner>();
   private readonly instances = new Map<string, unknown>();
   private readonly stopSources: (() => Promise<void>)[] = [];
   private started = false;
 
-  constructor(plan: Plan, opts: { logger?: Logger }) {
+  constructor(plan: Plan, opts: Omit<RuntimeOptions, "registry"> = {}) {
     this.plan = plan;
     this.logger =
       opts.logger ?? consoleLogger({ secrets: plan.env.secretValues, service: plan.service.name });
+    this.services = opts.services ?? standaloneServices();
+    this.observer = opts.observer;
     for (const flow of plan.flows.values()) {
       const runner: FlowRunner = {
         flow,
@@ -82,6 +105,21 @@ export class Runtime implements RuntimeHandle {
     return [...this.runners.keys()];
   }
 
+  /** Every flow's running and queued messages (for the queue-depth metric). */
+  load(): FlowLoad[] {
+    return [...this.runners.values()].map(({ flow, pool }) => ({
+      flow: flow.name,
+      running: pool.running,
+      queued: pool.queued,
+      workers: pool.workers,
+      buffer: pool.buffer,
+    }));
+  }
+
+  connectorError(connector: string, kind: string): void {
+    this.observer?.connectorError(connector, kind);
+  }
+
   /** Creates connector instances and, when `sources` is true, starts every flow's source. */
   async start(opts: { sources: boolean } = { sources: true }): Promise<void> {
     if (this.started) return;
@@ -89,7 +127,12 @@ export class Runtime implements RuntimeHandle {
     for (const c of this.plan.connectors) {
       this.instances.set(
         c.name,
-        await c.definition.create(c.settings, { name: c.name, logger: this.logger }),
+        await c.definition.create(c.settings, {
+          name: c.name,
+          logger: this.logger,
+          services: this.services,
+          secrets: [...this.plan.env.secretValues],
+        }),
       );
     }
     if (!opts.sources) return;
@@ -101,7 +144,10 @@ export class Runtime implements RuntimeHandle {
         settings: src.settings,
         compiled: src.compiled,
         connector: this.instances.get(src.connector),
+        connectorName: src.connector,
         logger: this.logger,
+        services: this.services,
+        connectorError: (kind) => this.connectorError(src.connector, kind),
         deliver: (msg) => this.submit(runner, msg),
       });
       this.stopSources.push(stop);

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Path } from "../config/yaml-source.ts";
 import type { Message } from "../engine/message.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { RuntimeServices } from "../services/types.ts";
 
 /**
  * The plugin API: what a package (such as @octo/ai) registers into the runtime.
@@ -40,6 +41,10 @@ export interface RuntimeHandle {
   runBranches(flow: string, tasks: (() => Promise<void>)[], signal: AbortController): Promise<void>;
   /** A connector instance by name (created at start). */
   connector<T = unknown>(name: string): T;
+  /** Key-value store and leader election (standalone, or the cluster's). */
+  readonly services: RuntimeServices;
+  /** Counts an error of a connector (the `octo_connector_errors_total` metric). */
+  connectorError(connector: string, kind: string): void;
 }
 
 /** A compiled CEL expression bound to the runtime's env. */
@@ -107,6 +112,9 @@ export interface ConnectorDefinition<Settings = any, Instance = unknown> {
 export interface ConnectorContext {
   readonly name: string;
   readonly logger: Logger;
+  readonly services: RuntimeServices;
+  /** Values that must never reach logs, responses or errors (secret env values). */
+  readonly secrets: readonly string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every settings shape; each definition narrows its own.
@@ -130,7 +138,12 @@ export interface SourceContext<Instance, Settings, Compiled = unknown> {
   readonly flow: string;
   readonly settings: Settings;
   readonly connector: Instance;
+  /** The connector's name in the config. */
+  readonly connectorName: string;
   readonly logger: Logger;
+  readonly services: RuntimeServices;
+  /** Counts an error of this source's connector (bad requests, dropped ticks …). */
+  connectorError(kind: string): void;
   /** What the source type's compile() returned at load (undefined when it has none). */
   readonly compiled?: Compiled;
   /** Hands a message to the flow's bounded queue; rejects with QueueFullError when it is full. */
