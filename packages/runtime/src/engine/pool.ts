@@ -92,9 +92,18 @@ export class WorkerPool<T, R> {
     for (const w of waiters) w();
   }
 
+  get isIdle(): boolean {
+    return this.active === 0 && this.queued === 0;
+  }
+
+  /** Resolves when nothing runs or waits (intake stays open). */
+  async settled(): Promise<void> {
+    while (!this.isIdle) await new Promise<void>((r) => this.idle.push(r));
+  }
+
   /** Stops intake and resolves when queued and running work has finished. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.active > 0 || this.queued > 0) await new Promise<void>((r) => this.idle.push(r));
+    await this.settled();
   }
 }

@@ -2,7 +2,7 @@ import { errorInfo } from "../blocks/handle-errors/index.ts";
 import { type LoadOptions, type LoadResult, loadConfig, loadSources } from "../config/load.ts";
 import type { YamlSource } from "../config/yaml-source.ts";
 import { type Diagnostic, FlowError } from "../errors/diagnostic.ts";
-import { consoleLogger, type Logger } from "../logging/logger.ts";
+import { type ConsoleLoggerOptions, consoleLogger, type Logger } from "../logging/logger.ts";
 import type { Registry } from "../plugin/registry.ts";
 import type { Exec, RuntimeHandle } from "../plugin/types.ts";
 import { standaloneServices } from "../services/standalone.ts";
@@ -15,6 +15,8 @@ import { QueueFullError, ShuttingDownError, WorkerPool } from "./pool.ts";
 
 export const MAX_FLOW_DEPTH = 64;
 
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 /** Receives what the runtime counts outside the event bus (the metrics module implements it). */
 export interface RuntimeObserver {
   connectorError(connector: string, kind: string): void;
@@ -22,7 +24,10 @@ export interface RuntimeObserver {
 
 export interface RuntimeOptions {
   registry: Registry;
+  /** Replaces the runtime's own console logger (tests); secrets are then the caller's concern. */
   logger?: Logger;
+  /** Options of the runtime's console logger, which redacts the config's secret values. */
+  logging?: Omit<ConsoleLoggerOptions, "secrets" | "service">;
   /** Defaults to standalone services (in-memory KV, always the leader). */
   services?: RuntimeServices;
   observer?: RuntimeObserver;
@@ -86,7 +91,8 @@ export class Runtime implements RuntimeHandle {
   constructor(plan: Plan, opts: Omit<RuntimeOptions, "registry"> = {}) {
     this.plan = plan;
     this.logger =
-      opts.logger ?? consoleLogger({ secrets: plan.env.secretValues, service: plan.service.name });
+      opts.logger ??
+      consoleLogger({ ...opts.logging, secrets: plan.env.secretValues, service: plan.service.name });
     this.services = opts.services ?? standaloneServices();
     this.observer = opts.observer;
     for (const flow of plan.flows.values()) {
@@ -124,6 +130,17 @@ export class Runtime implements RuntimeHandle {
   async start(opts: { sources: boolean } = { sources: true }): Promise<void> {
     if (this.started) return;
     this.started = true;
+    try {
+      await this.startParts(opts.sources);
+    } catch (e) {
+      // A half-started runtime (a port in use, a database down) releases what it holds, so a
+      // reload that fails here leaves the previous version serving untouched.
+      await this.stop().catch(() => {});
+      throw e;
+    }
+  }
+
+  private async startParts(sources: boolean): Promise<void> {
     for (const c of this.plan.connectors) {
       this.instances.set(
         c.name,
@@ -135,7 +152,7 @@ export class Runtime implements RuntimeHandle {
         }),
       );
     }
-    if (!opts.sources) return;
+    if (!sources) return;
     for (const runner of this.runners.values()) {
       const src = runner.flow.source;
       if (!src) continue;
@@ -157,10 +174,20 @@ export class Runtime implements RuntimeHandle {
   /** Stops sources, lets queued and running messages finish, then closes connectors. */
   async stop(): Promise<void> {
     await Promise.all(this.stopSources.splice(0).map((s) => s()));
-    await Promise.all([...this.runners.values()].map((r) => r.pool.drain()));
+    // Flows feed each other (oneWay flow-refs), so a pool is closed only once every pool is idle
+    // at the same moment: an in-flight message can still hand work to a sibling flow.
+    const pools = [...this.runners.values()].map((r) => r.pool);
+    do await Promise.all(pools.map((p) => p.settled()));
+    while (!pools.every((p) => p.isIdle));
+    await Promise.all(pools.map((p) => p.drain()));
     for (const c of this.plan.connectors) {
       const instance = this.instances.get(c.name);
-      if (instance !== undefined) await c.definition.close?.(instance);
+      if (instance === undefined) continue;
+      try {
+        await c.definition.close?.(instance);
+      } catch (e) {
+        this.logger.log("warn", `connector ${c.name} did not close cleanly: ${errorText(e)}`);
+      }
     }
     this.instances.clear();
   }
@@ -252,10 +279,7 @@ export class Runtime implements RuntimeHandle {
     if (!runner) throw new Error(`no flow named "${name}"`);
     // Backpressure, not unbounded memory: wait for queue space, then let it run on its own.
     void runner.pool.submitWait(msg).catch((e: unknown) => {
-      this.logger.log(
-        "warn",
-        `oneWay call to flow ${name} was not run: ${e instanceof Error ? e.message : e}`,
-      );
+      this.logger.log("warn", `oneWay call to flow ${name} was not run: ${errorText(e)}`);
     });
   }
 
