@@ -1,11 +1,12 @@
 import { z } from "zod";
+import type { Path } from "../../config/yaml-source.ts";
 import { cel } from "../../dsl/fields.ts";
-import { LOG_LEVELS, type Logger } from "../../logging/logger.ts";
+import { LOG_LEVELS, type Logger, type LogSource } from "../../logging/logger.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
 
 const fields = z.strictObject({
   message: cel("what to log").optional(),
-  level: z.enum(LOG_LEVELS).default("info"),
+  level: z.enum(LOG_LEVELS).default("info").meta({ description: "debug, info, warn or error" }),
   logger: z
     .string()
     .min(1)
@@ -14,7 +15,12 @@ const fields = z.strictObject({
   full: z.boolean().default(false).meta({ description: "also log ids, vars and body" }),
 });
 
-export const log: BlockDefinition<{ settings: z.infer<typeof fields> }> = {
+/** `flows[0].process[2]`: a block's place in its file, as a person reads it. */
+function pathText(path: Path): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
+export const log: BlockDefinition<{ name?: string; settings: z.infer<typeof fields> }> = {
   type: "log",
   label: "Log",
   category: "processor",
@@ -27,6 +33,8 @@ export const log: BlockDefinition<{ settings: z.infer<typeof fields> }> = {
       node.settings.message === undefined ? undefined : ctx.expr("message", node.settings.message);
     if (loggerName) ctx.connector("logger", loggerName, { type: "logger" });
     const flow = ctx.flowName;
+    // Loggers with addSource write this; the file and line are not known past load.
+    const source: LogSource = { flow, block: node.name ?? "log", path: pathText(ctx.path) };
     return (msg, exec) => {
       const logger = loggerName ? exec.runtime.connector<Logger>(loggerName) : exec.runtime.logger;
       const value = message?.evaluate(msg);
@@ -37,7 +45,7 @@ export const log: BlockDefinition<{ settings: z.infer<typeof fields> }> = {
         correlationID: msg.correlationID,
       };
       if (full) Object.assign(fields, { vars: msg.vars, body: msg.body });
-      logger.log(level, text, fields);
+      logger.log(level, text, fields, source);
     };
   },
 };
