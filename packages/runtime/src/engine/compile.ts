@@ -108,9 +108,10 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       `${c.value.type} settings`,
     );
     diagnostics.push(...r.diagnostics);
+    // Known even when its settings are wrong, so blocks using it get no misleading second error.
+    connectorTypes.set(c.value.name, def);
     if (r.data) {
       connectors.push({ name: c.value.name, definition: def, settings: r.data as Record<string, unknown> });
-      connectorTypes.set(c.value.name, def);
     }
   }
 
