@@ -6,7 +6,11 @@ import { foreach } from "./foreach/index.ts";
 import { fork } from "./fork/index.ts";
 import { handleErrors } from "./handle-errors/index.ts";
 import { ifBlock } from "./if/index.ts";
+import { invalidateCache } from "./invalidate-cache/index.ts";
 import { log } from "./log/index.ts";
+import { objectDelete } from "./object-delete/index.ts";
+import { objectRead } from "./object-read/index.ts";
+import { objectWrite } from "./object-write/index.ts";
 import { setPayload } from "./set-payload/index.ts";
 import { setVariable } from "./set-variable/index.ts";
 import { switchBlock } from "./switch/index.ts";
@@ -26,5 +30,9 @@ export const coreBlocks: OctoPlugin = {
     flowRef,
     handleErrors,
     cacheScope,
+    invalidateCache,
+    objectRead,
+    objectWrite,
+    objectDelete,
   ],
 };

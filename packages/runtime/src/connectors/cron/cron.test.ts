@@ -8,6 +8,8 @@ import { formatDiagnostic } from "../../errors/diagnostic.ts";
 import type { Logger, LogLevel } from "../../logging/logger.ts";
 import { defaultRegistry } from "../../plugin/default-registry.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
+import { standaloneServices } from "../../services/standalone.ts";
+import type { LeaderElection, Leadership, RuntimeServices } from "../../services/types.ts";
 import { parseSchedule } from "./spec.ts";
 
 interface Line {
@@ -59,25 +61,78 @@ function recorder() {
 }
 
 let runtime: Runtime | undefined;
+/** Further runtimes of a test (replicas); stopped after it like `runtime`. */
+const replicas: Runtime[] = [];
 afterEach(async () => {
-  await runtime?.stop();
+  await Promise.all([runtime, ...replicas.splice(0)].map((r) => r?.stop()));
   runtime = undefined;
 });
 
-function load(yaml: string, rec = recorder()) {
+function load(yaml: string, rec = recorder(), services?: RuntimeServices) {
   const lines: Line[] = [];
   const logger: Logger = { log: (level, message) => lines.push({ level, message }) };
   const registry = defaultRegistry().use({ name: "test", blocks: [rec.block] });
-  const r = loadRuntimeFromSources([new YamlSource("t.yaml", yaml)], { registry, osEnv: {}, logger });
+  const r = loadRuntimeFromSources([new YamlSource("t.yaml", yaml)], {
+    registry,
+    osEnv: {},
+    logger,
+    ...(services ? { services } : {}),
+  });
   return { r, lines, rec };
 }
 
-async function start(yaml: string, rec = recorder()) {
-  const { r, lines } = load(yaml, rec);
+async function startRuntime(yaml: string, rec: ReturnType<typeof recorder>, services?: RuntimeServices) {
+  const { r, lines } = load(yaml, rec, services);
   if (!r.ok) throw new Error(r.diagnostics.map(formatDiagnostic).join("\n"));
-  runtime = r.runtime;
-  await runtime.start();
-  return { runtime, lines, rec };
+  await r.runtime.start();
+  return { runtime: r.runtime, lines, rec };
+}
+
+async function start(yaml: string, rec = recorder()) {
+  const started = await startRuntime(yaml, rec);
+  runtime = started.runtime;
+  return started;
+}
+
+/** Starts one more runtime (a replica) with the given services. */
+async function startReplica(yaml: string, rec: ReturnType<typeof recorder>, services: RuntimeServices) {
+  const started = await startRuntime(yaml, rec, services);
+  replicas.push(started.runtime);
+  return started;
+}
+
+/**
+ * One election shared by replicas, as the cluster's Lease is: per key, the first candidate still
+ * campaigning leads; handOver() moves the lead to the next (as when the leader's lease is lost).
+ */
+class SharedElection implements LeaderElection {
+  readonly keys: string[] = [];
+  private readonly queues = new Map<string, object[]>();
+
+  campaign(key: string): Leadership {
+    this.keys.push(key);
+    const me = {};
+    const queue = this.queues.get(key) ?? [];
+    queue.push(me);
+    this.queues.set(key, queue);
+    return {
+      isLeader: () => this.queues.get(key)?.[0] === me,
+      release: async () => {
+        const i = queue.indexOf(me);
+        if (i >= 0) queue.splice(i, 1);
+      },
+    };
+  }
+
+  handOver(key: string) {
+    const queue = this.queues.get(key) ?? [];
+    const leader = queue.shift();
+    if (leader) queue.push(leader);
+  }
+
+  candidates(key: string): number {
+    return this.queues.get(key)?.length ?? 0;
+  }
 }
 
 function loadErrors(yaml: string): string[] {
@@ -259,6 +314,73 @@ flows:
     process: [{ type: record }]
 `);
     await until(() => rec.seen.length >= 1);
+  });
+});
+
+describe("cron leader election", () => {
+  it("replicas sharing an election: only the leader fires; when the lead moves the other fires", async () => {
+    const election = new SharedElection();
+    const services = (): RuntimeServices => ({ ...standaloneServices(), leader: election });
+    const recA = recorder();
+    const recB = recorder();
+    await startReplica(flow("@every 20ms"), recA, services());
+    const b = await startReplica(flow("@every 20ms"), recB, services());
+    expect(election.keys).toEqual(["cron:tick", "cron:tick"]);
+
+    await until(() => recA.seen.length >= 3);
+    expect(recB.seen).toHaveLength(0);
+    await until(() =>
+      b.lines.some(
+        (l) =>
+          l.level === "debug" && l.message === "cron: skipped a tick of flow tick: another replica leads it",
+      ),
+    );
+
+    election.handOver("cron:tick");
+    await until(() => recB.seen.length >= 2);
+    const firedByA = recA.seen.length;
+    await until(() => recB.seen.length >= 5);
+    expect(recA.seen.length).toBe(firedByA);
+
+    // Stopping the leader releases its leadership, so the lead comes back to A.
+    await b.runtime.stop();
+    expect(election.candidates("cron:tick")).toBe(1);
+    await until(() => recA.seen.length > firedByA);
+  });
+
+  it("a replica that never leads never fires, and stop() withdraws its candidacy", async () => {
+    const election = new SharedElection();
+    election.campaign("cron:tick"); // someone else holds the lead throughout
+    const rec = recorder();
+    const { runtime: rt, lines } = await startReplica(flow("@every 20ms"), rec, {
+      ...standaloneServices(),
+      leader: election,
+    });
+    await until(() => lines.filter((l) => l.message.includes("another replica leads it")).length >= 3);
+    expect(rec.seen).toHaveLength(0);
+    expect(election.candidates("cron:tick")).toBe(2);
+    await rt.stop();
+    expect(election.candidates("cron:tick")).toBe(1);
+  });
+
+  it("a failing release is logged at warn and does not fail stop()", async () => {
+    const leader: LeaderElection = {
+      campaign: () => ({
+        isLeader: () => true,
+        release: () => Promise.reject(new Error("lease API unreachable")),
+      }),
+    };
+    const rec = recorder();
+    const { runtime: rt, lines } = await startReplica(flow("@every 20ms"), rec, {
+      ...standaloneServices(),
+      leader,
+    });
+    await until(() => rec.seen.length >= 1);
+    await rt.stop();
+    expect(lines).toContainEqual({
+      level: "warn",
+      message: "cron: flow tick: releasing the leadership failed: lease API unreachable",
+    });
   });
 });
 

@@ -75,10 +75,16 @@ const cronSource: SourceDefinition<undefined, CronSourceSettings, CompiledCron> 
     const { schedule, payload } = compiled;
     let inFlight = 0;
     let stopped = false;
+    // With several replicas only the leader fires; standalone services always lead.
+    const leadership = ctx.services.leader.campaign(`cron:${flow}`);
 
     /** One firing: build the message, hand it to the flow; never throws out of the timer. */
     const tick = (now: Date) => {
       if (stopped) return;
+      if (!leadership.isLeader()) {
+        logger.log("debug", `cron: skipped a tick of flow ${flow}: another replica leads it`, { flow });
+        return;
+      }
       if (!settings.overlap && inFlight > 0) {
         logger.log("debug", `cron: skipped a tick of flow ${flow}: the previous run is still in flight`, {
           flow,
@@ -140,6 +146,12 @@ const cronSource: SourceDefinition<undefined, CronSourceSettings, CompiledCron> 
     return async () => {
       stopped = true;
       stopTimer();
+      try {
+        await leadership.release();
+      } catch (e) {
+        // Stopping goes on; an unreleased lease only expires later, delaying the next leader.
+        logger.log("warn", `cron: flow ${flow}: releasing the leadership failed: ${errorText(e)}`, { flow });
+      }
     };
   },
 };
