@@ -13,6 +13,7 @@ import { objectRead } from "./object-read/index.ts";
 import { objectWrite } from "./object-write/index.ts";
 import { setPayload } from "./set-payload/index.ts";
 import { setVariable } from "./set-variable/index.ts";
+import { sql } from "./sql/index.ts";
 import { switchBlock } from "./switch/index.ts";
 
 /** The runtime's own blocks, registered like any plugin's. */
@@ -23,6 +24,7 @@ export const coreBlocks: OctoPlugin = {
     setVariable,
     deleteVariable,
     log,
+    sql,
     ifBlock,
     switchBlock,
     foreach,
