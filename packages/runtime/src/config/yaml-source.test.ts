@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} in these strings is YAML env syntax, not a JS template
 import { describe, expect, test } from "vitest";
 import { type Path, YamlSource } from "./yaml-source.ts";
 
@@ -265,5 +266,27 @@ describe("regressions", () => {
     const offset = src.offsetInScalar(path, index);
     expect(text.slice(offset, offset + needle.length)).toBe(needle);
     expect(lc(src, offset)).toBe(expected);
+  });
+});
+
+describe("${VAR} inside flow collections", () => {
+  test("parses `{ port: ${HTTP_PORT} }` as the reference does, keeping positions", () => {
+    const text = "connectors:\n  - { name: api, settings: { port: ${HTTP_PORT}, path: /a } }\n";
+    const src = new YamlSource("f.yaml", text);
+    expect(src.errors).toEqual([]);
+    expect(src.value).toEqual({
+      connectors: [{ name: "api", settings: { port: "${HTTP_PORT}", path: "/a" } }],
+    });
+    expect(src.at(src.offsetOf(["connectors", 0, "settings", "port"]))).toMatchObject({ line: 2, col: 36 });
+  });
+
+  test("keeps ${…} in flow sequences, quoted strings and $${escapes}", () => {
+    const src = new YamlSource("f.yaml", 'a: [${A}, "x ${B} y", $${C}]\n');
+    expect(src.value).toEqual({ a: ["${A}", "x ${B} y", "$${C}"] });
+  });
+
+  test("reports only the first YAML syntax error, not the parser's cascade", () => {
+    const src = new YamlSource("f.yaml", "a: { b: [1, 2 }\nc: {{\nd: ]]\n");
+    expect(src.errors).toHaveLength(1);
   });
 });

@@ -3,6 +3,31 @@ import type { Diagnostic, SourceLocation } from "../errors/diagnostic.ts";
 
 export type Path = readonly (string | number)[];
 
+// `port: ${HTTP_PORT}` inside a flow map (`{ port: ${HTTP_PORT} }`) is not valid YAML: `{` and
+// `}` end plain scalars there. The reference substitutes env text before parsing, so its files
+// use this form freely. We parse with each `${…}` brace swapped for a private-use character
+// (same length, so every line:col stays true) and swap them back in the parsed values.
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+const ENV_REF = /\$\{([^}\n]*)\}/g;
+
+function shieldEnvRefs(text: string): string {
+  return text.includes("${") ? text.replace(ENV_REF, (_, name: string) => `$${OPEN}${name}${CLOSE}`) : text;
+}
+
+function unshield(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.includes(OPEN) ? value.replaceAll(OPEN, "{").replaceAll(CLOSE, "}") : value;
+  }
+  if (Array.isArray(value)) return value.map(unshield);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[unshield(k) as string] = unshield(v);
+    return out;
+  }
+  return value;
+}
+
 /**
  * One parsed YAML file that can answer "where is this path?" so every later
  * error (schema, references, CEL) names file:line:col.
@@ -19,8 +44,13 @@ export class YamlSource {
     this.file = file;
     this.text = text;
     this.lines = new LineCounter();
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    this.errors = this.doc.errors.map((e) => {
+    this.doc = parseDocument(shieldEnvRefs(text), {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+    });
+    // After the first syntax error the parser's later complaints are mostly its own confusion.
+    this.errors = this.doc.errors.slice(0, 1).map((e) => {
       const pos = e.code === "MISSING_CHAR" && /quote/i.test(e.message) ? this.openQuote(e.pos[0]) : e.pos[0];
       return {
         code: "yaml-syntax",
@@ -30,7 +60,7 @@ export class YamlSource {
         excerpt: this.excerpt(pos),
       };
     });
-    this.value = this.errors.length === 0 ? this.doc.toJS({ maxAliasCount: 100 }) : undefined;
+    this.value = this.errors.length === 0 ? unshield(this.doc.toJS({ maxAliasCount: 100 })) : undefined;
   }
 
   /**
@@ -91,7 +121,7 @@ export class YamlSource {
     if (!isScalar(node) || !node.range) return this.offsetOf(path);
     const start = node.range[0];
     const raw = this.text.slice(start, node.range[1]);
-    const value = String(node.value);
+    const value = unshield(String(node.value)) as string;
     // Escapes, folding and indentation make value and source text differ; the token at the
     // error (e.g. an identifier) reads the same in both, so find its k-th occurrence in the source.
     const needle = /^[A-Za-z0-9_]+|^\S/.exec(value.slice(index))?.[0];
@@ -110,7 +140,7 @@ export class YamlSource {
       case Scalar.PLAIN:
         return this.mapFlowScalar(
           start + (node.type === Scalar.PLAIN ? 0 : 1),
-          String(node.value),
+          unshield(String(node.value)) as string,
           index,
           raw,
         );
