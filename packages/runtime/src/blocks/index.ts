@@ -11,6 +11,7 @@ import { log } from "./log/index.ts";
 import { objectDelete } from "./object-delete/index.ts";
 import { objectRead } from "./object-read/index.ts";
 import { objectWrite } from "./object-write/index.ts";
+import { rest } from "./rest/index.ts";
 import { setPayload } from "./set-payload/index.ts";
 import { setVariable } from "./set-variable/index.ts";
 import { sql } from "./sql/index.ts";
@@ -25,6 +26,7 @@ export const coreBlocks: OctoPlugin = {
     deleteVariable,
     log,
     sql,
+    rest,
     ifBlock,
     switchBlock,
     foreach,
