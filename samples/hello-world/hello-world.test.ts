@@ -9,7 +9,11 @@ describe("samples/hello-world", () => {
     const octo = await runSample(sample("hello-world"), { GREETING_SCHEDULE: "@every 200ms" });
     // Two greetings: the schedule repeats, not only fires once.
     await octo.waitFor(/>>> Hello, world! <<<[\s\S]*>>> Hello, world! <<</, 10_000);
-    const greeting = octo.output().split("\n").find((l) => l.includes(">>> Hello, world!")) ?? "";
+    const greeting =
+      octo
+        .output()
+        .split("\n")
+        .find((l) => l.includes(">>> Hello, world!")) ?? "";
     expect(greeting).toMatch(/fired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
 
     expect(await octo.stop("SIGTERM")).toEqual({ code: 0, signal: null });
