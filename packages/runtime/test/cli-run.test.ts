@@ -1,6 +1,6 @@
 // `octo run` as a process (issue 4 §3-4): graceful shutdown under load, probes and metrics.
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,6 +126,59 @@ describe("octo run: SIGTERM under load", () => {
     expect(octo.output()).toMatch(/grace period ran out with 1 message\(s\) still in flight/);
     await pending;
   }, 30_000);
+});
+
+describe("octo run: oversized uploads", () => {
+  // In one process the client's writes and the server's reads interleave politely; the reset
+  // this guards against shows only across processes, as in production.
+  it("a client still uploading a too-large body reads its 413 instead of a reset", async () => {
+    const port = await freePort();
+    const octo = await runSample(
+      config(`
+service: { name: uploads }
+env: [{ name: HTTP_PORT }]
+connectors:
+  - name: api
+    type: http
+    settings: { port: \${HTTP_PORT}, host: 127.0.0.1 }
+flows:
+  - name: upload
+    source: { connector: api, type: http, settings: { path: /upload, method: POST, maxBodyBytes: 1024 } }
+    process: [{ type: set-payload, settings: { value: '"stored"' } }]
+`),
+      { HTTP_PORT: String(port) },
+    );
+    const upload = (size: number) =>
+      new Promise<number | string>((resolve) => {
+        const req = request({
+          host: "127.0.0.1",
+          port,
+          path: "/upload",
+          method: "POST",
+          agent: false,
+          headers: { "content-type": "text/plain", "content-length": String(size) },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+        const chunk = Buffer.alloc(64 * 1024, "x");
+        let sent = 0;
+        const write = () => {
+          while (sent < size) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once("drain", write);
+          }
+          req.end();
+        };
+        write();
+      });
+    const statuses: (number | string)[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(await upload(4 * 1024 * 1024));
+    expect(statuses).toEqual(Array(10).fill(413));
+    expect(await octo.stop()).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });
 
 describe("octo run: flags", () => {

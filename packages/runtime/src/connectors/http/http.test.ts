@@ -328,7 +328,6 @@ flows:
     const { url } = await start(yaml);
     const res = await fetch(`${url()}/echo`, { method: "POST", body: "x".repeat(65) });
     expect(res.status).toBe(413);
-    expect(res.headers.get("connection")).toBe("close");
     expect(await json(res)).toEqual({ error: "request body is larger than maxBodyBytes (64 bytes)" });
     // Exactly the limit is fine.
     expect((await post(url(), "x".repeat(64), "text/plain")).status).toBe(200);

@@ -187,7 +187,8 @@ export class Route implements RouteHandler {
     try {
       const tooLarge = checkDeclaredLength(req, this.o.maxBodyBytes);
       if (tooLarge) {
-        this.bodyFailed(res, tooLarge, correlationID);
+        // A client that waits for 100-continue never sends the body; any other one is sending it.
+        this.bodyFailed(res, tooLarge, correlationID, target.expectContinue ? undefined : req);
       } else if (hasNoBody(req)) {
         this.run(req, res, target, null, correlationID);
       } else {
@@ -206,7 +207,7 @@ export class Route implements RouteHandler {
             this.run(req, res, target, body, correlationID);
           },
           (e: unknown) => {
-            if (this.reading.delete(res)) this.bodyFailed(res, e, correlationID);
+            if (this.reading.delete(res)) this.bodyFailed(res, e, correlationID, req);
           },
         );
       }
@@ -215,7 +216,18 @@ export class Route implements RouteHandler {
     }
   }
 
-  private bodyFailed(res: ServerResponse, e: unknown, correlationID: string | undefined): void {
+  /**
+   * Answers a body that could not be taken. `sending` is the request whose body is still
+   * arriving (a 413 mid-upload): node:http resets a connection whose request body is unread
+   * when the answer ends, so the client, still writing, would never read the 413. The rest is
+   * read and discarded first, within a bounded time and size (a lingering close, as nginx does).
+   */
+  private bodyFailed(
+    res: ServerResponse,
+    e: unknown,
+    correlationID: string | undefined,
+    sending?: IncomingMessage,
+  ): void {
     if (!(e instanceof BodyError)) {
       this.internal(res, e, correlationID);
       return;
@@ -223,13 +235,14 @@ export class Route implements RouteHandler {
     this.o.connectorError(e.kind);
     if (e.kind === "aborted") return; // nobody is left to answer
     this.o.logger.log("debug", `http: flow ${this.o.flow}: ${e.status}: ${e.message}`, { flow: this.o.flow });
-    // 413: the rest of the body is not read, so this connection cannot carry another request.
-    this.replyError(
-      res,
-      e.status,
-      this.o.redact(e.message),
-      this.baseHeaders(correlationID, e.status === 413),
-    );
+    const answer = (close: boolean) =>
+      this.replyError(res, e.status, this.o.redact(e.message), this.baseHeaders(correlationID, close));
+    if (e.status === 413 && sending !== undefined && !sending.complete) {
+      discardRest(sending, this.o.maxBodyBytes, answer);
+    } else {
+      // The unread rest of a body means the connection cannot carry another request.
+      answer(e.status === 413);
+    }
   }
 
   /** A bug or an unexpected state: answered 500, logged, never thrown out of the handler. */
@@ -372,4 +385,34 @@ export class Route implements RouteHandler {
 function isJsonType(type: string): boolean {
   const media = type.split(";", 1)[0]?.trim().toLowerCase() ?? "";
   return media === "application/json" || media.endsWith("+json");
+}
+
+/** How long and how much of a refused body is read and thrown away before the connection is cut. */
+const LINGER_MS = 5_000;
+const LINGER_FACTOR = 8;
+
+/**
+ * Reads and throws away the rest of a refused body, then answers; past LINGER_MS or
+ * LINGER_FACTOR × maxBodyBytes (at least 8 MiB) it answers at once and closes the connection.
+ */
+function discardRest(req: IncomingMessage, maxBodyBytes: number, answer: (close: boolean) => void): void {
+  const limit = Math.max(maxBodyBytes * LINGER_FACTOR, 8 * 1024 * 1024);
+  let discarded = 0;
+  let done = false;
+  const finish = (close: boolean) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.off("data", count);
+    answer(close);
+  };
+  const timer = setTimeout(() => finish(true), LINGER_MS);
+  const count = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) finish(true);
+  };
+  req.on("data", count);
+  req.once("end", () => finish(false));
+  req.once("close", () => finish(true));
+  req.resume();
 }
