@@ -136,10 +136,19 @@ const cronSource: SourceDefinition<undefined, CronSourceSettings, CompiledCron> 
       stopTimer = every(schedule.ms, () => tick(new Date()));
     } else {
       const options = settings.timezone === undefined ? {} : { timezone: settings.timezone };
+      let last = 0;
       const job = new Cron(schedule.pattern, { ...options, mode: cronMode(schedule.pattern) }, (self) => {
-        // `now` is the scheduled instant (e.g. exactly 09:00:00), not the timer's late wake-up.
+        // `now` is the scheduled instant (e.g. exactly 09:00:00), not the timer's wake-up, which
+        // can come a little late or, on a busy machine, a few ms early: take the nearer one.
         const woke = new Date();
-        tick(self.previousRuns(1, woke)[0] ?? woke);
+        const before = self.previousRuns(1, woke)[0];
+        const after = self.nextRun(new Date(woke.getTime() - 1));
+        let at = before ?? woke;
+        if (after && (!before || after.getTime() - woke.getTime() < woke.getTime() - before.getTime()))
+          at = after;
+        if (at.getTime() <= last) at = woke; // never the same instant twice
+        last = at.getTime();
+        tick(at);
       });
       stopTimer = () => job.stop();
     }
