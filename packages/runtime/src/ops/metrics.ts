@@ -65,37 +65,22 @@ export class RuntimeMetrics implements RuntimeObserver {
       labelNames: ["result"],
       registers,
     });
-    const self = this;
-    new Gauge({
-      name: "octo_flow_queue_depth",
-      help: "Messages waiting in a flow's bounded queue",
-      labelNames: ["flow"],
-      registers,
-      collect() {
-        this.reset();
-        for (const l of self.source?.load() ?? []) this.set({ flow: l.flow }, l.queued);
-      },
-    });
-    new Gauge({
-      name: "octo_flow_queue_capacity",
-      help: "Size of a flow's bounded queue (buffer)",
-      labelNames: ["flow"],
-      registers,
-      collect() {
-        this.reset();
-        for (const l of self.source?.load() ?? []) this.set({ flow: l.flow }, l.buffer);
-      },
-    });
-    new Gauge({
-      name: "octo_flow_running",
-      help: "Messages a flow's workers are processing now",
-      labelNames: ["flow"],
-      registers,
-      collect() {
-        this.reset();
-        for (const l of self.source?.load() ?? []) this.set({ flow: l.flow }, l.running);
-      },
-    });
+    // Gauges are read from the serving runtime at scrape time, so they cost nothing per message.
+    const current = () => this.source?.load() ?? [];
+    const gauge = (name: string, help: string, pick: (l: FlowLoad) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["flow"],
+        registers,
+        collect() {
+          this.reset();
+          for (const l of current()) this.set({ flow: l.flow }, pick(l));
+        },
+      });
+    gauge("octo_flow_queue_depth", "Messages waiting in a flow's bounded queue", (l) => l.queued);
+    gauge("octo_flow_queue_capacity", "Size of a flow's bounded queue (buffer)", (l) => l.buffer);
+    gauge("octo_flow_running", "Messages a flow's workers are processing now", (l) => l.running);
   }
 
   /** Points the gauges at the runtime that serves now. */
