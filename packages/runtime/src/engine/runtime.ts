@@ -8,7 +8,7 @@ import type { Exec, RuntimeHandle } from "../plugin/types.ts";
 import { standaloneServices } from "../services/standalone.ts";
 import type { RuntimeServices } from "../services/types.ts";
 import { type CompiledFlow, compilePlan, type Plan } from "./compile.ts";
-import { EventBus, type FlowEvent } from "./events.ts";
+import { EventBus, type FlowEvent, type FlowEventType } from "./events.ts";
 import { type Message, newMessage } from "./message.ts";
 import type { Outcome } from "./outcome.ts";
 import { QueueFullError, ShuttingDownError, WorkerPool } from "./pool.ts";
@@ -19,6 +19,8 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Receives what the runtime counts outside the event bus (the metrics module implements it). */
 export interface RuntimeObserver {
+  /** Every bus event, without building the event (durationMs for completed/failed/dropped). */
+  flowEvent?(type: FlowEventType, flow: string, durationMs: number | undefined, reason?: string): void;
   connectorError(connector: string, kind: string): void;
 }
 
@@ -218,6 +220,9 @@ export class Runtime implements RuntimeHandle {
     started?: number,
     extra?: Partial<FlowEvent>,
   ) {
+    const durationMs = started === undefined ? undefined : performance.now() - started;
+    // Metrics are counted straight from here: no event object per message on the hot path.
+    this.observer?.flowEvent?.(type, flow, durationMs, extra?.reason);
     if (!this.events.active) return;
     const event: FlowEvent = {
       type,
@@ -227,7 +232,7 @@ export class Runtime implements RuntimeHandle {
       time: new Date().toISOString(),
       ...extra,
     };
-    if (started !== undefined) event.durationMs = performance.now() - started;
+    if (durationMs !== undefined) event.durationMs = durationMs;
     this.events.emit(event);
   }
 

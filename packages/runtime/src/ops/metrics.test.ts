@@ -48,7 +48,6 @@ async function measured() {
     observer: metrics,
   });
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
-  r.runtime.events.on("*", metrics.onEvent);
   metrics.use(r.runtime);
   await r.runtime.start({ sources: false });
   return { runtime: r.runtime, metrics, gate };

@@ -36,7 +36,6 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class IntegrationService {
   private readonly opts: ServiceOptions;
   private current: Runtime | undefined;
-  private detach: (() => void) | undefined;
   private stopping = false;
   /** Reloads run one at a time; changes arriving meanwhile collapse into one more reload. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -78,25 +77,13 @@ export class IntegrationService {
   }
 
   private async activate(runtime: Runtime): Promise<void> {
-    const { metrics } = this.opts;
-    const detach = runtime.events.on("*", metrics.onEvent);
-    try {
-      await runtime.start();
-    } catch (e) {
-      detach();
-      throw e;
-    }
+    await runtime.start();
     const previous = this.current;
-    const previousDetach = this.detach;
     this.current = runtime;
-    this.detach = detach;
-    metrics.use(runtime);
-    if (previous) {
-      // The old version's sources are already shadowed by the new one's; it finishes what it
-      // accepted, then closes its connectors.
-      await previous.stop();
-      previousDetach?.();
-    }
+    this.opts.metrics.use(runtime);
+    // The old version's sources are already shadowed by the new one's; it finishes what it
+    // accepted, then closes its connectors.
+    await previous?.stop();
   }
 
   /** Loads the config again and swaps to it; keeps the running version when it fails. */
@@ -149,7 +136,6 @@ export class IntegrationService {
       }),
     ]);
     clearTimeout(timer);
-    this.detach?.();
     return drained;
   }
 }
