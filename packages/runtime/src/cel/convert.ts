@@ -49,7 +49,20 @@ export function toJson(v: unknown): unknown {
       return String(v);
   }
   if (v === null) return null;
-  if (Array.isArray(v) || v instanceof Set) return Array.from(v, toJson);
+  if (Array.isArray(v)) {
+    // Most results are plain JSON already: copy only when an element needs converting.
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const e = v[i];
+      const j = typeof e === "object" && e !== null ? toJson(e) : scalar(e);
+      if (out === undefined && j !== e) out = v.slice(0, i);
+      if (out !== undefined) out.push(j);
+    }
+    return out ?? v;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return plainObject(v as Record<string, unknown>);
+  if (v instanceof Set) return Array.from(v, toJson);
   if (v instanceof UnsignedInt) return bigintToJson(v.value);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : formatTimestamp(v);
   if (v instanceof Duration) return formatDuration(v);
@@ -60,13 +73,30 @@ export function toJson(v: unknown): unknown {
     for (const [k, val] of v) out[keyToString(k)] = toJson(val);
     return out;
   }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) {
-    // Library objects such as CEL `type` values (`type(x)`) print as their name.
-    const s = String(v);
-    return s.startsWith("Type<") && s.endsWith(">") ? s.slice(5, -1) : s;
+  // Library objects such as CEL `type` values (`type(x)`) print as their name.
+  const s = String(v);
+  return s.startsWith("Type<") && s.endsWith(">") ? s.slice(5, -1) : s;
+}
+
+/** A non-object value as JSON (the scalar cases of toJson, without the object checks). */
+function scalar(v: unknown): unknown {
+  return typeof v === "string" || typeof v === "boolean" || typeof v === "number" ? v : toJson(v);
+}
+
+/** A plain object: returned as is when every value is JSON already, else a converted copy. */
+function plainObject(v: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const k in v) {
+    const e = v[k];
+    const j = typeof e === "object" && e !== null ? toJson(e) : scalar(e);
+    if (out === undefined && j !== e) {
+      out = {};
+      for (const k2 in v) {
+        if (k2 === k) break;
+        out[k2] = v[k2];
+      }
+    }
+    if (out !== undefined) out[k] = j;
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) out[k] = toJson(val);
-  return out;
+  return out ?? v;
 }

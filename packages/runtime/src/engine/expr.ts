@@ -18,6 +18,8 @@ export function compileExpr(
   const result = compile(source, { variables: { ...RUNTIME_VARIABLES, ...extraVariables } });
   if (!result.ok) return result;
   const compiled = result.expr;
+  // Only an expression that names `now` pays for reading the clock.
+  const usesNow = /\bnow\b/.test(source);
   return {
     ok: true,
     expr: {
@@ -25,11 +27,13 @@ export function compileExpr(
       evaluate(msg: Message, extra?: Record<string, unknown>) {
         const activation: Record<string, unknown> = {
           body: msg.body,
-          vars: msg.vars,
+          // Results share structure with their inputs (no deep copies), so `vars` is a shallow
+          // copy: `set-variable x = vars` must not make vars contain itself.
+          vars: { ...msg.vars },
           eventID: msg.eventID,
           correlationID: msg.correlationID,
           env,
-          now: msg.now ?? new Date(),
+          now: msg.now ?? (usesNow ? new Date() : null),
         };
         if (extra) Object.assign(activation, extra);
         return compiled.evaluate(activation);

@@ -1,0 +1,45 @@
+// Results share structure with their inputs (toJson copies only what needs converting); these
+// cases pin what that must never break.
+import { describe, expect, it } from "vitest";
+import { invokeOnce } from "../../test/helpers.ts";
+
+describe("expression results", () => {
+  it("set-variable x = vars never makes vars contain itself", async () => {
+    const { outcome } = await invokeOnce(
+      `
+flows:
+  - name: f
+    process:
+      - { type: set-variable, settings: { name: a, value: '1.0' } }
+      - { type: set-variable, settings: { name: snapshot, value: vars } }
+      - { type: set-variable, settings: { name: nested, value: '{"all": vars}' } }
+      - { type: set-payload, settings: { value: vars } }
+`,
+      "f",
+      null,
+    );
+    expect(outcome.status).toBe("completed");
+    const body = outcome.message.body;
+    expect(() => JSON.stringify(body)).not.toThrow();
+    expect(body).toEqual({ a: 1, snapshot: { a: 1 }, nested: { all: { a: 1, snapshot: { a: 1 } } } });
+  });
+
+  it("a value passed through unchanged is still the JSON the input was", async () => {
+    const input = { list: [1, "two", { three: [3] }], map: { k: null } };
+    const { outcome } = await invokeOnce(
+      "flows: [{ name: f, process: [{ type: set-payload, settings: { value: '[body.list, body.map]' } }] }]",
+      "f",
+      input,
+    );
+    expect(outcome.message.body).toEqual([input.list, input.map]);
+  });
+
+  it("now reads the clock in an expression that names it", async () => {
+    const { outcome } = await invokeOnce(
+      "flows: [{ name: f, process: [{ type: set-payload, settings: { value: 'string(now)' } }] }]",
+      "f",
+      null,
+    );
+    expect(Math.abs(Date.parse(outcome.message.body as string) - Date.now())).toBeLessThan(60_000);
+  });
+});
