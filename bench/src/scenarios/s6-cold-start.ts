@@ -1,0 +1,176 @@
+// S6 cold start: the wall time of `octo invoke` on a hello flow (the real CLI, a fresh process each
+// time) against `node -e` of a script that prints the same JSON. Runs alternate so that drifts in
+// the machine hit both sides alike; the ratio is of the medians. When the ratio misses its target,
+// a probe times the imports in a fresh process to show where the start-up goes.
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { canPin, OCTO_BIN, REPO_ROOT, removeDir, writeTempDir } from "../harness/process.ts";
+import type { Scenario } from "../types.ts";
+import { median, round } from "./memory-spawn.ts";
+
+const HELLO_YAML = `
+service: { name: bench-s6 }
+flows:
+  - name: greet
+    process:
+      - type: set-payload
+        settings:
+          value: '{"greeting": "hello, " + body.name + "!"}'
+`;
+const DATA = '{"name":"Ada"}';
+const EXPECTED = '{"greeting":"hello, Ada!"}\n';
+/** The same work by hand: parse the input, build the greeting, print it as JSON. */
+const BASELINE_SCRIPT =
+  'const body = JSON.parse(process.argv[1]); process.stdout.write(JSON.stringify({ greeting: "hello, " + body.name + "!" }) + "\\n");';
+
+const RUNS = 10;
+const SMOKE_RUNS = 2;
+export const S6_TARGET = 3;
+
+const RUNTIME_DIR = join(REPO_ROOT, "packages", "runtime");
+
+/** Runs `node <args>` (pinned to core 0 like the servers under test) and resolves with its wall time and output. */
+function timedNode(args: string[], cwd = REPO_ROOT): Promise<{ ms: number; stdout: string; stderr: string }> {
+  const [command, argv] = canPin()
+    ? ["/usr/bin/taskset", ["-c", "0", process.execPath, ...args]]
+    : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, argv, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString("utf8");
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString("utf8");
+    });
+    child.on("error", reject);
+    // "close": the process has exited and its output is flushed.
+    child.on("close", (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited ${code}\n${stderr}`));
+      else resolve({ ms, stdout, stderr });
+    });
+  });
+}
+
+async function timedRun(side: "octo" | "baseline", configFile: string): Promise<number> {
+  const args =
+    side === "octo"
+      ? [OCTO_BIN, "invoke", "--config", configFile, "--flow", "greet", "--data", DATA]
+      : ["-e", BASELINE_SCRIPT, DATA];
+  const r = await timedNode(args);
+  if (r.stdout !== EXPECTED) throw new Error(`${side} printed ${JSON.stringify(r.stdout)}, not ${EXPECTED}`);
+  return r.ms;
+}
+
+/**
+ * Run from packages/runtime (so that its dependencies resolve): imports the runtime's dependencies
+ * one after the other, then loads Node's TypeScript stripper, then the CLI's own modules, timing
+ * each step; then times stripping every runtime source file once more (the stripping share of the
+ * own modules). Prints JSON.
+ */
+const IMPORT_PROBE = `
+import { readFileSync } from "node:fs";
+import { stripTypeScriptTypes } from "node:module";
+const [deps, files] = JSON.parse(process.argv[1]);
+const steps = [];
+let t = performance.now();
+const step = (name) => { const now = performance.now(); steps.push({ name, ms: now - t }); t = now; };
+for (const d of deps) { await import(d); step(d); }
+stripTypeScriptTypes("const loaded: boolean = true;");
+step("typeStripper");
+await import("./src/cli/main.ts");
+step("ownModules");
+const sources = files.map((f) => readFileSync(f, "utf8"));
+const s0 = performance.now();
+for (const s of sources) stripTypeScriptTypes(s);
+console.log(JSON.stringify({ steps, stripMs: performance.now() - s0, files: files.length }));
+`;
+
+/** How the probe's own steps read in the notes (the other steps are dependencies, by name). */
+const STEP_LABELS: Record<string, string> = {
+  typeStripper: "loading Node's TypeScript stripper",
+  ownModules: "the runtime's own modules",
+};
+
+interface ImportProbe {
+  steps: { name: string; ms: number }[];
+  stripMs: number;
+  files: number;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts"))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+async function probeImports(): Promise<ImportProbe> {
+  const { dependencies = {} } = JSON.parse(readFileSync(join(RUNTIME_DIR, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const input = JSON.stringify([Object.keys(dependencies), sourceFiles(join(RUNTIME_DIR, "src"))]);
+  const r = await timedNode(["--input-type=module", "--no-warnings", "-e", IMPORT_PROBE, input], RUNTIME_DIR);
+  return JSON.parse(r.stdout) as ImportProbe;
+}
+
+export const s6ColdStart: Scenario = {
+  id: "S6",
+  title: "cold start: octo invoke of a hello flow vs node -e",
+  async run(opts) {
+    const runs = opts.smoke ? SMOKE_RUNS : RUNS;
+    const dir = writeTempDir({ "hello.yaml": HELLO_YAML });
+    const configFile = join(dir, "hello.yaml");
+    const times = { octo: [] as number[], baseline: [] as number[] };
+    try {
+      // One unmeasured run each: files into the page cache.
+      await timedRun("octo", configFile);
+      await timedRun("baseline", configFile);
+      for (let i = 0; i < runs; i++) {
+        times.octo.push(await timedRun("octo", configFile));
+        times.baseline.push(await timedRun("baseline", configFile));
+      }
+    } finally {
+      removeDir(dir);
+    }
+    const octo = median(times.octo);
+    const baseline = median(times.baseline);
+    const ratio = octo / baseline;
+    opts.log(
+      `  median of ${runs}: octo ${octo.toFixed(0)} ms, node -e ${baseline.toFixed(0)} ms (×${ratio.toFixed(2)})`,
+    );
+    const metrics: Record<string, number> = {
+      "octo.medianMs": round(octo, 1),
+      "baseline.medianMs": round(baseline, 1),
+      "octo.minMs": round(Math.min(...times.octo), 1),
+      "baseline.minMs": round(Math.min(...times.baseline), 1),
+      ratio: round(ratio),
+    };
+    let notes = `medians of ${runs} alternating runs, each a fresh process pinned to core 0.`;
+    if (ratio > S6_TARGET) {
+      const probe = await probeImports();
+      const total = probe.steps.reduce((sum, s) => sum + s.ms, 0);
+      metrics["imports.totalMs"] = round(total, 1);
+      const top = [...probe.steps].sort((a, b) => b.ms - a.ms);
+      for (const s of probe.steps) metrics[`imports.${s.name}Ms`] = round(s.ms, 1);
+      metrics["imports.stripAllSourcesMs"] = round(probe.stripMs, 1);
+      const list = top.map((s) => `${STEP_LABELS[s.name] ?? s.name} ${s.ms.toFixed(0)} ms`).join(", ");
+      notes +=
+        ` Above ${S6_TARGET}×: importing takes ${total.toFixed(0)} ms of octo's ${octo.toFixed(0)} ms ` +
+        `(measured in one fresh process, each import after the previous ones; largest first: ${list}). ` +
+        `Stripping the types of all ${probe.files} runtime source files takes ${probe.stripMs.toFixed(0)} ms ` +
+        `of the own modules' time; the rest is resolving, compiling and evaluating them.`;
+      opts.log(`  imports: ${list}`);
+    }
+    return {
+      id: this.id,
+      title: this.title,
+      metrics,
+      targets: [{ metric: "ratio", op: "<=", value: S6_TARGET }],
+      notes,
+    };
+  },
+};
