@@ -1,5 +1,13 @@
+import { createRequire } from "node:module";
 import { pino } from "pino";
-import { prettyFactory } from "pino-pretty";
+
+/** pino-pretty is loaded on first use: JSON logging (servers, CI) never pays for it. */
+let prettyFactoryFn: typeof import("pino-pretty").prettyFactory | undefined;
+function loadPretty() {
+  prettyFactoryFn ??= (createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty"))
+    .prettyFactory;
+  return prettyFactoryFn;
+}
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
@@ -108,7 +116,7 @@ export function pinoLogger(opts: PinoLoggerOptions): Logger {
   if (opts.addSource) reserved.add("source");
   let write: (chunk: string) => void = opts.sink;
   if (opts.format === "text") {
-    const pretty = prettyFactory({
+    const pretty = loadPretty()({
       colorize: opts.colorize,
       translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
       ignore: "service,logger",

@@ -1,6 +1,5 @@
 import type { ConnectorDefinition } from "../../plugin/types.ts";
 import type { Database } from "./database.ts";
-import { openPostgres } from "./postgres.ts";
 import {
   DATABASE_DESCRIPTION,
   DATABASE_LABEL,
@@ -26,7 +25,10 @@ export const databaseConnector: ConnectorDefinition<DatabaseSettings, Database> 
   label: DATABASE_LABEL,
   description: DATABASE_DESCRIPTION,
   settings: databaseConnectorSettings,
-  create: (settings, ctx) =>
-    settings.driver === "postgres" ? openPostgres(settings, ctx) : openSqlite(settings, ctx),
+  // postgres.js is loaded only by configs that use it (it costs every `octo invoke` otherwise).
+  create: async (settings, ctx) =>
+    settings.driver === "postgres"
+      ? (await import("./postgres.ts")).openPostgres(settings, ctx)
+      : openSqlite(settings, ctx),
   close: (db) => db.close(),
 };
