@@ -4,9 +4,9 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../../packages/runtime/test/octo-process.ts";
 
 export const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
 /** The real CLI, run the way a person runs it. */
@@ -33,17 +33,8 @@ export function pinSelf(core: number): boolean {
   return true;
 }
 
-/** A port nobody listens on right now (the OS picks it; we close it and hand it over). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  server.close();
-  await once(server, "close");
-  return port;
-}
+// One way of picking a free port for every test and bench that starts servers.
+export { freePort };
 
 /** Writes `files` (name → content) to a fresh temp dir and returns its path; `removeDir` cleans up. */
 export function writeTempDir(files: Record<string, string>): string {

@@ -1,4 +1,4 @@
-// The flows and payloads of the memory scenarios. The transform is S2's (rename fields, sum the
+// The flows and payloads of S2 and the memory scenarios. The transform is S2's (rename fields, sum the
 // lines, uppercase) over an order of the same shape, so "through S2" means the same CEL work.
 
 /** A ~150-byte order, as S2 sends it. */
@@ -20,8 +20,8 @@ export interface Order {
   items: { sku: string; qty: number; price: number }[];
 }
 
-/** S2's transform of an order. */
-const TRANSFORM = `
+/** S2's transform of an order (a `process:` list item, indented for a flow). */
+export const TRANSFORM = `
       - type: set-payload
         settings:
           value: >-

@@ -1,6 +1,7 @@
 // S2: http with a ~150-byte JSON order → one CEL transform (rename fields, sum the lines,
 // uppercase) → respond. Body parsing, CEL evaluation and JSON serialisation per request.
 import { sideBySideScenario } from "../harness/compare.ts";
+import { ORDER, TRANSFORM } from "./memory-flows.ts";
 
 const OCTO_YAML = `
 service: { name: bench-s2 }
@@ -11,28 +12,11 @@ connectors:
 flows:
   - name: s2
     source: { connector: api, type: http, settings: { path: /s2, method: POST } }
-    process:
-      - type: set-payload
-        settings:
-          value: >-
-            {"id": body.orderId,
-             "name": body.customer.firstName.upperAscii() + " " + body.customer.lastName.upperAscii(),
-             "currency": body.currency.upperAscii(),
-             "total": body.items.map(i, i.price * i.qty).sum(),
-             "lines": size(body.items)}
+    process:${TRANSFORM}
 `;
 
 /** Line totals sum exactly in binary floating point, so both sides agree to the last bit. */
-export const S2_ORDER = {
-  orderId: "A-1042",
-  customer: { firstName: "ada", lastName: "lovelace" },
-  currency: "eur",
-  items: [
-    { sku: "x1", qty: 2, price: 9.5 },
-    { sku: "y2", qty: 4, price: 4.25 },
-    { sku: "z3", qty: 1, price: 12 },
-  ],
-};
+export const S2_ORDER = ORDER;
 
 export const s2Transform = sideBySideScenario({
   id: "S2",
