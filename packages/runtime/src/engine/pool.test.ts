@@ -38,7 +38,9 @@ describe("WorkerPool", () => {
   it("rejects with QueueFullError once workers are busy and the buffer is full", async () => {
     const g = gated();
     const pool = new WorkerPool("orders", 1, 2, g.handler);
+    expect(pool.refusal()).toBeUndefined();
     const accepted = [pool.submit(1), pool.submit(2), pool.submit(3)];
+    expect(pool.refusal()).toBeInstanceOf(QueueFullError);
     await expect(pool.submit(4)).rejects.toBeInstanceOf(QueueFullError);
     await expect(pool.submit(5)).rejects.toThrow(/flow orders is busy: its queue of 2 is full/);
     for (const n of [1, 2, 3]) {
@@ -84,6 +86,7 @@ describe("WorkerPool", () => {
     const a = pool.submit(1);
     const b = pool.submit(2);
     const drained = pool.drain();
+    expect(pool.refusal()).toBeInstanceOf(ShuttingDownError);
     await expect(pool.submit(3)).rejects.toBeInstanceOf(ShuttingDownError);
     g.release(1);
     await tick();

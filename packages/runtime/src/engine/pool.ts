@@ -52,10 +52,18 @@ export class WorkerPool<T, R> {
     return this.queue.length - this.head;
   }
 
+  /** The error submit() would reject with right now, if any. */
+  refusal(): QueueFullError | ShuttingDownError | undefined {
+    if (this.closed) return new ShuttingDownError(this.name);
+    if (this.active < this.workers) return undefined;
+    if (this.queued >= this.buffer) return new QueueFullError(this.name, this.buffer);
+    return undefined;
+  }
+
   submit(item: T): Promise<R> {
-    if (this.closed) return Promise.reject(new ShuttingDownError(this.name));
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
     if (this.active < this.workers) return this.run(item);
-    if (this.queued >= this.buffer) return Promise.reject(new QueueFullError(this.name, this.buffer));
     return new Promise<R>((resolve, reject) => this.queue.push({ item, resolve, reject }));
   }
 

@@ -11,7 +11,7 @@ import { type CompiledFlow, compilePlan, type Plan } from "./compile.ts";
 import { EventBus, type FlowEvent, type FlowEventType } from "./events.ts";
 import { type Message, newMessage } from "./message.ts";
 import type { Outcome } from "./outcome.ts";
-import { QueueFullError, ShuttingDownError, WorkerPool } from "./pool.ts";
+import { QueueFullError, WorkerPool } from "./pool.ts";
 
 export const MAX_FLOW_DEPTH = 64;
 
@@ -203,14 +203,13 @@ export class Runtime implements RuntimeHandle {
   }
 
   private submit(runner: FlowRunner, msg: Message): Promise<Outcome> {
-    return runner.pool.submit(msg).catch((e: unknown) => {
-      if (e instanceof QueueFullError || e instanceof ShuttingDownError) {
-        this.emit("dropped", runner.flow.name, msg, undefined, {
-          reason: e instanceof QueueFullError ? "queue-full" : "shutting-down",
-        });
-      }
-      throw e;
+    // A refusal is known before submitting, so an accepted message costs no extra promise.
+    const refused = runner.pool.refusal();
+    if (refused === undefined) return runner.pool.submit(msg);
+    this.emit("dropped", runner.flow.name, msg, undefined, {
+      reason: refused instanceof QueueFullError ? "queue-full" : "shutting-down",
     });
+    return Promise.reject(refused);
   }
 
   private emit(
@@ -236,33 +235,58 @@ export class Runtime implements RuntimeHandle {
     this.events.emit(event);
   }
 
-  /** Runs a flow's process and, on failure, its error chain (whose success is a recovery). */
-  private async execute(runner: FlowRunner, msg: Message, exec: Exec): Promise<Outcome> {
-    const { flow } = runner;
+  /**
+   * Runs a flow's process and, on failure, its error chain (whose success is a recovery).
+   * Synchronous until a block returns a promise: a flow of synchronous blocks (set-payload …)
+   * settles without an extra turn of the microtask queue.
+   */
+  private execute(runner: FlowRunner, msg: Message, exec: Exec): Promise<Outcome> {
     const started = performance.now();
-    this.emit("started", flow.name, msg);
+    this.emit("started", runner.flow.name, msg);
+    let pending: void | Promise<void>;
     try {
-      await flow.process(msg, exec);
+      pending = runner.flow.process(msg, exec);
     } catch (e) {
-      const error = errorInfo(e, exec);
-      if (!flow.error) {
-        this.emit("failed", flow.name, msg, started, { error });
-        return { status: "failed", message: msg, error };
-      }
-      msg.vars.error = error;
-      try {
-        await flow.error(msg, exec);
-      } catch (e2) {
-        const error2 = errorInfo(e2, exec);
-        this.emit("failed", flow.name, msg, started, { error: error2 });
-        return { status: "failed", message: msg, error: error2 };
-      }
+      return this.recover(runner, msg, exec, started, e);
     }
+    if (pending === undefined) return Promise.resolve(this.finish(runner, msg, started));
+    return pending.then(
+      () => this.finish(runner, msg, started),
+      (e: unknown) => this.recover(runner, msg, exec, started, e),
+    );
+  }
+
+  private async recover(
+    runner: FlowRunner,
+    msg: Message,
+    exec: Exec,
+    started: number,
+    e: unknown,
+  ): Promise<Outcome> {
+    const { flow } = runner;
+    const error = errorInfo(e, exec);
+    if (!flow.error) {
+      this.emit("failed", flow.name, msg, started, { error });
+      return { status: "failed", message: msg, error };
+    }
+    msg.vars.error = error;
+    try {
+      await flow.error(msg, exec);
+    } catch (e2) {
+      const error2 = errorInfo(e2, exec);
+      this.emit("failed", flow.name, msg, started, { error: error2 });
+      return { status: "failed", message: msg, error: error2 };
+    }
+    return this.finish(runner, msg, started);
+  }
+
+  /** A run that did not fail: dropped by a block, or completed. */
+  private finish(runner: FlowRunner, msg: Message, started: number): Outcome {
     if (msg.dropped) {
-      this.emit("dropped", flow.name, msg, started, { reason: "block" });
+      this.emit("dropped", runner.flow.name, msg, started, { reason: "block" });
       return { status: "dropped", message: msg };
     }
-    this.emit("completed", flow.name, msg, started);
+    this.emit("completed", runner.flow.name, msg, started);
     return { status: "completed", message: msg };
   }
 
