@@ -1,13 +1,17 @@
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { environmentFor } from "./environment.ts";
 import {
   type CelCompileError,
   CelEvalError,
   type CompiledExpr,
   caretExcerpt,
+  closureDisagreements,
   compile,
   RUNTIME_VARIABLES,
 } from "./index.ts";
+
+// Every evaluation in this file that ran on closures and failed was confirmed by the interpreter.
+afterAll(() => expect(closureDisagreements.count).toBe(0));
 
 const NOW = new Date("2024-05-01T10:00:00.250Z");
 const activation = {
@@ -219,6 +223,77 @@ describe("evaluation errors", () => {
     expect(err.message).toBe("no such key: nme");
     expect(err.name).toBe("CelEvalError");
     expect(err.offset).toBe(5);
+  });
+
+  test("an expression on closures fails with the interpreter's exact message and offset", () => {
+    const interpreted = (source: string) => {
+      const r = compile(source, { variables: RUNTIME_VARIABLES }, { closures: false });
+      if (!r.ok) throw new Error("compile failed");
+      return r.expr;
+    };
+    for (const [source, act] of [
+      ["body.name + 1.0", activation],
+      ["body.nested.missing.x", activation],
+      ["vars.count / 0.0 > 1.0 && vars.who.size() > 0 && body.items[7] > 0.0", activation],
+      ['{"a": body.items.map(i, i % 2)}', activation],
+      ['body.name.upperAscii() + " " + body.qty', activation],
+      ["vars.count + 1.0", { ...activation, vars: null }],
+    ] as const) {
+      const closures = compiled(source);
+      expect(closures.compiledToClosures, source).toBe(true);
+      let fromClosures: unknown;
+      let fromInterpreter: unknown;
+      try {
+        closures.evaluate(act);
+      } catch (e) {
+        fromClosures = e;
+      }
+      try {
+        interpreted(source).evaluate(act);
+      } catch (e) {
+        fromInterpreter = e;
+      }
+      expect(fromClosures, source).toBeInstanceOf(CelEvalError);
+      expect(fromClosures, source).toEqual(fromInterpreter);
+      expect((fromClosures as CelEvalError).offset, source).toBe((fromInterpreter as CelEvalError).offset);
+    }
+  });
+});
+
+describe("compiled expressions", () => {
+  test("run on closures when translated, with the interpreter's results", () => {
+    const source =
+      '{"count": body.qty + 1.0, "sum": body.amount + vars.count, "tags": body.tags.map(t, t + "!")}';
+    const expr = compiled(source);
+    expect(expr.compiledToClosures).toBe(true);
+    const interpreter = compile(source, { variables: RUNTIME_VARIABLES }, { closures: false });
+    if (!interpreter.ok) throw new Error("compile failed");
+    expect(interpreter.expr.compiledToClosures).toBe(false);
+    expect(expr.evaluate(activation)).toEqual(interpreter.expr.evaluate(activation));
+    expect(expr.evaluate(activation)).toEqual({ count: 4, sum: 1501, tags: ["a!", "b!"] });
+  });
+
+  test("optional syntax keeps the interpreter", () => {
+    expect(compiled('body.?missing.orValue("none")').compiledToClosures).toBe(false);
+  });
+
+  test("reads and readsWhole come from the checked AST", () => {
+    const e = compiled('vars.a + body["b"] + (has(vars.c) ? "x" : eventID)');
+    expect(["body", "vars", "eventID", "now", "env"].map((n) => e.reads(n))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(e.readsWhole("vars")).toBe(false);
+    expect(e.readsWhole("eventID")).toBe(true);
+    expect(compiled('"now"').reads("now")).toBe(false);
+    expect(compiled("{'v': vars}").readsWhole("vars")).toBe(true);
+    // Constructs the walk does not know count as reading everything whole.
+    const bind = compiled("cel.bind(x, vars.a, x)");
+    expect(bind.readsWhole("vars")).toBe(true);
+    expect(bind.reads("now")).toBe(true);
   });
 });
 

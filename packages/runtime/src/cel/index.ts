@@ -14,7 +14,17 @@
 // Results leave evaluate() JSON-safe (convert.ts): int/uint → number, or a decimal string beyond
 // 2^53; timestamp → RFC 3339 string; duration → "1.5s"; bytes → base64; Map → object; optional →
 // its value or null; type → its name.
+//
+// Evaluation: compile() translates the checked AST into JS closures (closures.ts) when every node is
+// supported; the cel-js interpreter stays the fallback. If a closure throws, the interpreter
+// evaluates the same activation (evaluation is pure) and produces the exact error, or the value if
+// the closure only bailed. A closure error that the interpreter does not confirm is a translator
+// bug: counted in closureDisagreements, warned once per expression, and the interpreter's value
+// used. OCTO_CEL_VERIFY=1 evaluates every expression both ways and throws on any difference (for
+// test runs).
 
+import { isDeepStrictEqual } from "node:util";
+import { ClosureBail, type ClosureProgram, sameCelValue, translate, variableUse } from "./closures.ts";
 import { toJson } from "./convert.ts";
 import { environmentFor, MAX_SOURCE_LENGTH } from "./environment.ts";
 
@@ -36,6 +46,15 @@ export interface CompiledExpr {
   readonly source: string;
   /** Evaluate with an activation of plain JS/JSON values. Returns a JSON-safe value. Throws CelEvalError. */
   evaluate(activation: Record<string, unknown>): unknown;
+  /** Whether the expression reads this variable at all. */
+  reads(name: string): boolean;
+  /**
+   * Whether the result may contain the variable's value itself, i.e. it is used other than as
+   * `x.f`, `x[k]` or `has(x.f)`. False means the caller may pass a value it will mutate later.
+   */
+  readsWhole(name: string): boolean;
+  /** Whether evaluate() runs translated closures (else the interpreter). */
+  readonly compiledToClosures: boolean;
 }
 
 export class CelEvalError extends Error {
@@ -49,6 +68,11 @@ export class CelEvalError extends Error {
 }
 
 export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; errors: CelCompileError[] };
+
+/** Closure errors the interpreter did not confirm (translator bugs); tests assert it stays 0. */
+export const closureDisagreements = { count: 0 };
+
+const VERIFY = process.env.OCTO_CEL_VERIFY === "1";
 
 /** The standard runtime declarations (runtime spec §2). */
 export const RUNTIME_VARIABLES: Record<string, CelTypeName> = Object.freeze({
@@ -157,11 +181,54 @@ function evalError(e: unknown, source: string): CelEvalError {
   return new CelEvalError(lowerFirst(numberHint(summary, err.node)), errorOffset(err, source));
 }
 
+type Outcome = { value: unknown } | { error: unknown };
+
+function outcome(f: () => unknown): Outcome {
+  try {
+    return { value: f() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** OCTO_CEL_VERIFY=1: both ways, compared (raw values and JSON); the interpreter's result wins. */
+function verified(
+  source: string,
+  closures: ClosureProgram,
+  interpret: (activation: Record<string, unknown>) => unknown,
+  activation: Record<string, unknown>,
+): unknown {
+  const expected = outcome(() => interpret(activation));
+  const differs = (o: Outcome, same: (a: unknown, b: unknown) => boolean) => {
+    if ("error" in o) return !(o.error instanceof ClosureBail) && !("error" in expected);
+    return "error" in expected || !same(o.value, expected.value);
+  };
+  if (
+    differs(
+      outcome(() => closures.run(activation)),
+      sameCelValue,
+    ) ||
+    differs(
+      outcome(() => closures.runJson(activation)),
+      (a, b) => isDeepStrictEqual(a, toJson(b)),
+    )
+  ) {
+    throw new Error(`CEL closure disagrees with the interpreter on: ${source}`);
+  }
+  if ("error" in expected) throw expected.error;
+  return toJson(expected.value);
+}
+
 /**
  * Parses and type-checks `source` against the declared variables (environments are cached).
  * An unknown type name in the declarations is a programming error and throws.
+ * `closures: false` keeps the interpreter (benchmarks, differential tests).
  */
-export function compile(source: string, declarations: CelDeclarations): CompileResult {
+export function compile(
+  source: string,
+  declarations: CelDeclarations,
+  options: { closures?: boolean } = {},
+): CompileResult {
   const { variables } = declarations;
   if (source.length > MAX_SOURCE_LENGTH) {
     return { ok: false, errors: [{ message: `expression is longer than ${MAX_SOURCE_LENGTH} characters` }] };
@@ -176,23 +243,60 @@ export function compile(source: string, declarations: CelDeclarations): CompileR
   const checked = program.check();
   if (!checked.valid) return { ok: false, errors: [compileError(checked.error, source, variables)] };
 
-  const names = Object.keys(variables);
+  const use = variableUse(program.ast);
+  // A missing value (e.g. no body) reads as null instead of "unknown variable": only the
+  // variables the expression reads need it.
+  const names = Object.keys(variables).filter((n) => use?.read.has(n) ?? true);
+  const interpret = (activation: Record<string, unknown>): unknown => {
+    let input = activation;
+    for (const name of names) if (input[name] === undefined) input = { ...input, [name]: null };
+    try {
+      return program(input);
+    } catch (e) {
+      throw evalError(e, source);
+    }
+  };
+  const translated =
+    options.closures === false
+      ? undefined
+      : translate(program.ast, environmentFor(variables), { undefinedAsNull: true });
+  const closures = translated?.ok ? translated.program : undefined;
+  let warned = false;
+  const fallback = (activation: Record<string, unknown>, failure: unknown): unknown => {
+    const result = interpret(activation);
+    if (!(failure instanceof ClosureBail)) {
+      closureDisagreements.count++;
+      if (!warned) {
+        warned = true;
+        process.emitWarning(
+          `CEL closure failed where the interpreter succeeded (using its result) for: ${source} (${String(failure)})`,
+          "OctoCelClosureWarning",
+        );
+      }
+    }
+    return toJson(result);
+  };
+  let evaluate: CompiledExpr["evaluate"];
+  if (!closures) evaluate = (activation) => toJson(interpret(activation));
+  else if (VERIFY && !/\buuid\s*\(/.test(source)) {
+    evaluate = (activation) => verified(source, closures, interpret, activation);
+  } else {
+    evaluate = (activation) => {
+      try {
+        return closures.runJson(activation);
+      } catch (e) {
+        return fallback(activation, e);
+      }
+    };
+  }
   return {
     ok: true,
     expr: {
       source,
-      evaluate(activation) {
-        // A missing value (e.g. no body) reads as null instead of "unknown variable".
-        let input = activation;
-        for (const name of names) if (input[name] === undefined) input = { ...input, [name]: null };
-        let result: unknown;
-        try {
-          result = program(input);
-        } catch (e) {
-          throw evalError(e, source);
-        }
-        return toJson(result);
-      },
+      evaluate,
+      reads: (name) => use?.read.has(name) ?? true,
+      readsWhole: (name) => use?.whole.has(name) ?? true,
+      compiledToClosures: closures !== undefined,
     },
   };
 }

@@ -24,6 +24,30 @@ flows:
     expect(body).toEqual({ a: 1, snapshot: { a: 1 }, nested: { all: { a: 1, snapshot: { a: 1 } } } });
   });
 
+  it("vars used whole in any form is a copy, vars selected from is not needed as one", async () => {
+    const { outcome } = await invokeOnce(
+      `
+flows:
+  - name: f
+    process:
+      - { type: set-variable, settings: { name: a, value: '[1.0]' } }
+      - { type: set-variable, settings: { name: listed, value: '[vars][0]' } }
+      - { type: set-variable, settings: { name: chosen, value: 'has(vars.a) ? vars : {}' } }
+      - { type: set-variable, settings: { name: mapped, value: 'vars.a.map(x, vars)' } }
+      - { type: set-variable, settings: { name: picked, value: 'vars["a"]' } }
+      - { type: set-payload, settings: { value: vars } }
+`,
+      "f",
+      null,
+    );
+    expect(outcome.status).toBe("completed");
+    const body = outcome.message.body as Record<string, unknown>;
+    expect(() => JSON.stringify(body)).not.toThrow();
+    expect(Object.keys(body)).toEqual(["a", "listed", "chosen", "mapped", "picked"]);
+    expect(body.picked).toEqual([1]);
+    expect(body.mapped).toEqual([{ a: [1], listed: { a: [1] }, chosen: { a: [1], listed: { a: [1] } } }]);
+  });
+
   it("a value passed through unchanged is still the JSON the input was", async () => {
     const input = { list: [1, "two", { three: [3] }], map: { k: null } };
     const { outcome } = await invokeOnce(

@@ -18,8 +18,12 @@ export function compileExpr(
   const result = compile(source, { variables: { ...RUNTIME_VARIABLES, ...extraVariables } });
   if (!result.ok) return result;
   const compiled = result.expr;
-  // Only an expression that names `now` pays for reading the clock.
-  const usesNow = /\bnow\b/.test(source);
+  // Only an expression that reads `now` pays for the clock.
+  const usesNow = compiled.reads("now");
+  // Results share structure with their inputs (no deep copies), so an expression that may return
+  // vars itself (`set-variable x = vars`, `{"all": vars}`) gets a shallow copy: vars must never
+  // contain itself. Reading `vars.x`, `vars["x"]` or `has(vars.x)` cannot return vars.
+  const copyVars = compiled.readsWhole("vars");
   return {
     ok: true,
     expr: {
@@ -27,9 +31,7 @@ export function compileExpr(
       evaluate(msg: Message, extra?: Record<string, unknown>) {
         const activation: Record<string, unknown> = {
           body: msg.body,
-          // Results share structure with their inputs (no deep copies), so `vars` is a shallow
-          // copy: `set-variable x = vars` must not make vars contain itself.
-          vars: { ...msg.vars },
+          vars: copyVars ? { ...msg.vars } : msg.vars,
           eventID: msg.eventID,
           correlationID: msg.correlationID,
           env,

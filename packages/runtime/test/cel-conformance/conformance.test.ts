@@ -11,9 +11,16 @@
 // fails the test, even one expecting an evaluation error), then evaluate and compare typed values
 // (an int must come back as bigint, a uint as UnsignedInt, ...). Tests that need protobuf message
 // types are excluded and listed in results.md; nothing else is skipped.
+//
+// Closures (src/cel/closures.ts): every evaluated case whose checked AST translates also runs on
+// the closures. The test fails if a closure result differs from the interpreter's (typed
+// equality; both failing is agreement; a closure bail hands the case to the interpreter), or if
+// scoring what compile() would return (closure value, else the interpreter's) passes a different
+// number of cases than the interpreter alone.
 import { writeFileSync } from "node:fs";
 import { tests as conformance } from "@bufbuild/cel-spec/testdata/conformance.js";
 import { expect, test } from "vitest";
+import { ClosureBail, type ClosureProgram, sameCelValue, translate } from "../../src/cel/closures.ts";
 import { Duration, environmentFor, Optional, UnsignedInt } from "../../src/cel/environment.ts";
 
 const CORE = [
@@ -192,7 +199,20 @@ const reason = (e: unknown) =>
 
 type Outcome = "pass" | "fail" | { excluded: string };
 
-function run(t: SimpleTest): { outcome: Outcome; why?: string } {
+/** How the closure path went for one case. */
+type ClosureRun =
+  | { kind: "untranslated"; reason: string }
+  | { kind: "bail" }
+  | { kind: "agree"; combinedPass: boolean }
+  | { kind: "disagree"; detail: string };
+
+interface RunResult {
+  outcome: Outcome;
+  why?: string;
+  closure?: ClosureRun;
+}
+
+function run(t: SimpleTest): RunResult {
   if (PROTO_NAMES.test(t.expr))
     return { outcome: { excluded: "protobuf message or enum types in the expression" } };
   try {
@@ -243,6 +263,23 @@ function run(t: SimpleTest): { outcome: Outcome; why?: string } {
     }
     if (t.checkOnly) return { outcome: "pass" };
 
+    // Translate before the interpreter runs. An unchecked test is translated from its own copy,
+    // checked here, so the interpreter still evaluates it unchecked.
+    let closures: ClosureProgram | undefined;
+    let untranslated = "";
+    const checkedAst = t.disableCheck
+      ? (() => {
+          const copy = env.parse(t.expr);
+          return copy.check().valid ? copy.ast : undefined;
+        })()
+      : program.ast;
+    if (!checkedAst) untranslated = "does not type-check";
+    else {
+      const tr = translate(checkedAst, env);
+      if (tr.ok) closures = tr.program;
+      else untranslated = tr.reason;
+    }
+
     let actual: unknown;
     let error: unknown;
     try {
@@ -250,12 +287,45 @@ function run(t: SimpleTest): { outcome: Outcome; why?: string } {
     } catch (e) {
       error = e;
     }
-    if (actual instanceof Optional) actual = actual.hasValue() ? actual.value() : actual;
-    if (t.evalError !== undefined)
-      return error ? { outcome: "pass" } : { outcome: "fail", why: "expected an error" };
-    if (error) return { outcome: "fail", why: `error: ${reason(error)}` };
-    if (expected !== undefined && !matches(actual, expected)) return { outcome: "fail", why: "wrong value" };
-    return { outcome: "pass" };
+    const score = (value: unknown, failed: unknown): { outcome: Outcome; why?: string } => {
+      if (value instanceof Optional) value = value.hasValue() ? value.value() : value;
+      if (t.evalError !== undefined)
+        return failed ? { outcome: "pass" } : { outcome: "fail", why: "expected an error" };
+      if (failed) return { outcome: "fail", why: `error: ${reason(failed)}` };
+      if (expected !== undefined && !matches(value, expected)) return { outcome: "fail", why: "wrong value" };
+      return { outcome: "pass" };
+    };
+    const result: RunResult = score(actual, error);
+
+    if (!closures) result.closure = { kind: "untranslated", reason: untranslated };
+    else {
+      let value: unknown;
+      let failure: unknown;
+      try {
+        value = closures.run(activation);
+      } catch (e) {
+        failure = e;
+      }
+      if (failure instanceof ClosureBail) result.closure = { kind: "bail" };
+      else if (failure !== undefined && error === undefined) {
+        result.closure = {
+          kind: "disagree",
+          detail: `closure failed (${reason(failure)}), interpreter did not`,
+        };
+      } else if (failure === undefined && error !== undefined) {
+        result.closure = {
+          kind: "disagree",
+          detail: `interpreter failed (${reason(error)}), closure did not`,
+        };
+      } else if (failure === undefined && !sameCelValue(value, actual)) {
+        result.closure = { kind: "disagree", detail: "different values" };
+      } else {
+        // What compile() returns: the closure's value, else the interpreter's error.
+        const combined = failure === undefined ? score(value, undefined) : score(undefined, error);
+        result.closure = { kind: "agree", combinedPass: combined.outcome === "pass" };
+      }
+    }
+    return result;
   } catch (e) {
     if (e instanceof NeedsProto)
       return { outcome: { excluded: "protobuf message, enum or wrapper types in the test data" } };
@@ -266,7 +336,13 @@ function run(t: SimpleTest): { outcome: Outcome; why?: string } {
 interface FileResult {
   name: string;
   passed: number;
+  /** Passed when scored on compile()'s result (closure value where the closure path ran). */
+  combinedPassed: number;
   counted: number;
+  /** Cases that reached evaluation / translated / ran on the closures (no bail). */
+  evaluated: number;
+  translated: number;
+  onClosures: number;
   excluded: number;
   exclusions: Map<string, string[]>; // reason -> test names
   failures: string[];
@@ -279,21 +355,27 @@ function collect(suite: Suite, prefix: string, out: { name: string; test: Simple
 
 const pct = (p: number, n: number) => (n === 0 ? "–" : `${((100 * p) / n).toFixed(1)}%`);
 
-test("cel-spec conformance (core files >= 90%)", () => {
+test("cel-spec conformance (core files >= 90%), closures agreeing with the interpreter", () => {
   const results: FileResult[] = [];
+  const disagreements: string[] = [];
+  const untranslated = new Map<string, number>();
   for (const file of (conformance as unknown as Suite).suites ?? []) {
     const cases: { name: string; test: SimpleTest }[] = [];
     collect({ name: "", suites: file.suites ?? [], tests: file.tests ?? [] }, "", cases);
     const r: FileResult = {
       name: file.name,
       passed: 0,
+      combinedPassed: 0,
       counted: 0,
+      evaluated: 0,
+      translated: 0,
+      onClosures: 0,
       excluded: 0,
       exclusions: new Map(),
       failures: [],
     };
     for (const c of cases) {
-      const { outcome, why } = run(c.test);
+      const { outcome, why, closure } = run(c.test);
       if (typeof outcome === "object") {
         r.excluded++;
         r.exclusions.set(outcome.excluded, [...(r.exclusions.get(outcome.excluded) ?? []), c.name]);
@@ -302,6 +384,19 @@ test("cel-spec conformance (core files >= 90%)", () => {
       r.counted++;
       if (outcome === "pass") r.passed++;
       else r.failures.push(`${c.name} (${why})`);
+      if (closure) r.evaluated++;
+      if (closure?.kind === "agree") {
+        r.translated++;
+        r.onClosures++;
+        if (closure.combinedPass) r.combinedPassed++;
+      } else {
+        if (outcome === "pass") r.combinedPassed++;
+        if (closure?.kind === "bail") r.translated++;
+        if (closure?.kind === "disagree") disagreements.push(`${file.name}: ${c.name}: ${closure.detail}`);
+        if (closure?.kind === "untranslated") {
+          untranslated.set(closure.reason, (untranslated.get(closure.reason) ?? 0) + 1);
+        }
+      }
     }
     results.push(r);
   }
@@ -313,6 +408,8 @@ test("cel-spec conformance (core files >= 90%)", () => {
   const allPassed = sum(results, (r) => r.passed);
   const allCounted = sum(results, (r) => r.counted);
   const allTotal = sum(results, (r) => r.counted + r.excluded);
+  const onClosures = sum(results, (r) => r.onClosures);
+  const translated = sum(results, (r) => r.translated);
 
   const lines = [
     "# CEL conformance (cel-spec via @bufbuild/cel-spec) — generated by conformance.test.ts",
@@ -326,12 +423,22 @@ test("cel-spec conformance (core files >= 90%)", () => {
     "Excluded tests need protobuf message types (generated test messages, wrappers, Struct/Value/Any, proto",
     "enums), which our JSON-only CEL environment does not support; they are listed at the end and not counted.",
     "",
-    "| file | core | passed | counted | rate | excluded |",
-    "|---|---|---|---|---|---|",
+    `Closures: of the ${sum(results, (r) => r.evaluated)} counted cases that reach evaluation (the others fail to parse or`,
+    `check, or are check-only), **${onClosures}** ran on translated closures and agreed with the interpreter`,
+    `(${translated} translated, ${translated - onClosures} bailed to the interpreter at run time, ${disagreements.length} disagreements);`,
+    "the rest keep the interpreter (reasons below). Scoring compile()'s result (closure value, else the",
+    `interpreter's) passes ${sum(results, (r) => r.combinedPassed)} cases (must equal ${allPassed}).`,
+    "",
+    "| file | core | passed | counted | rate | excluded | on closures |",
+    "|---|---|---|---|---|---|---|",
     ...results.map(
       (r) =>
-        `| ${r.name} | ${CORE.includes(r.name) ? "yes" : ""} | ${r.passed} | ${r.counted} | ${pct(r.passed, r.counted)} | ${r.excluded} |`,
+        `| ${r.name} | ${CORE.includes(r.name) ? "yes" : ""} | ${r.passed} | ${r.counted} | ${pct(r.passed, r.counted)} | ${r.excluded} | ${r.onClosures} |`,
     ),
+    "",
+    "## Why cases keep the interpreter (not translated)",
+    "",
+    ...[...untranslated].sort((a, b) => b[1] - a[1]).map(([why, n]) => `- ${n}: ${why}`),
     "",
     "## Failures in core files",
     "",
@@ -349,4 +456,6 @@ test("cel-spec conformance (core files >= 90%)", () => {
   writeFileSync(new URL("./results.md", import.meta.url), lines.join("\n"));
 
   expect(corePassed / coreCounted).toBeGreaterThanOrEqual(CORE_THRESHOLD);
+  expect(disagreements).toEqual([]);
+  for (const r of results) expect(r.combinedPassed, r.name).toBe(r.passed);
 });
