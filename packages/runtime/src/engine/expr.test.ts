@@ -67,3 +67,19 @@ flows:
     expect(Math.abs(Date.parse(outcome.message.body as string) - Date.now())).toBeLessThan(60_000);
   });
 });
+
+describe("compileExpr", () => {
+  it("evaluates each message on its own, also after a failed evaluation", async () => {
+    const { compileExpr } = await import("./expr.ts");
+    const { newMessage } = await import("./message.ts");
+    const compiled = compileExpr('body.a + " " + vars.b', { REGION: "eu" });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const { expr } = compiled;
+    const one = newMessage({ a: "one" }, { vars: { b: "x" } });
+    const two = newMessage({ a: "two" }, { vars: { b: "y" } });
+    expect(expr.evaluate(one)).toBe("one x");
+    expect(() => expr.evaluate(newMessage({ a: 1.5 }, { vars: { b: "z" } }))).toThrow(/no such overload/);
+    expect(expr.evaluate(two)).toBe("two y");
+    expect(expr.evaluate(one, { extraVar: 1 })).toBe("one x");
+  });
+});

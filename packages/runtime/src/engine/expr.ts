@@ -24,21 +24,37 @@ export function compileExpr(
   // vars itself (`set-variable x = vars`, `{"all": vars}`) gets a shallow copy: vars must never
   // contain itself. Reading `vars.x`, `vars["x"]` or `has(vars.x)` cannot return vars.
   const copyVars = compiled.readsWhole("vars");
+  const fill = (activation: Record<string, unknown>, msg: Message) => {
+    activation.body = msg.body;
+    activation.vars = copyVars ? { ...msg.vars } : msg.vars;
+    activation.eventID = msg.eventID;
+    activation.correlationID = msg.correlationID;
+    activation.now = msg.now ?? (usesNow ? new Date() : null);
+    return activation;
+  };
+  // One activation per expression, refilled for each evaluation instead of allocated (a foreach
+  // evaluates its body's expressions once per element). Safe because evaluation is synchronous
+  // and never re-enters an expression; emptied afterwards so it keeps no message alive.
+  const shared: Record<string, unknown> = {
+    body: null,
+    vars: null,
+    eventID: "",
+    correlationID: "",
+    env,
+    now: null,
+  };
   return {
     ok: true,
     expr: {
       source,
       evaluate(msg: Message, extra?: Record<string, unknown>) {
-        const activation: Record<string, unknown> = {
-          body: msg.body,
-          vars: copyVars ? { ...msg.vars } : msg.vars,
-          eventID: msg.eventID,
-          correlationID: msg.correlationID,
-          env,
-          now: msg.now ?? (usesNow ? new Date() : null),
-        };
-        if (extra) Object.assign(activation, extra);
-        return compiled.evaluate(activation);
+        if (extra) return compiled.evaluate(Object.assign(fill({ env }, msg), extra));
+        try {
+          return compiled.evaluate(fill(shared, msg));
+        } finally {
+          shared.body = null;
+          shared.vars = null;
+        }
       },
     },
   };
