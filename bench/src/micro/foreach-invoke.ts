@@ -27,20 +27,19 @@ function plain(list: number[]) {
   return acc;
 }
 
-async function cpuPerCall(label: string, fn: () => unknown, calls: number): Promise<number> {
+async function cpuPerCall(fn: () => unknown, calls: number): Promise<number> {
   const start = process.cpuUsage();
   for (let i = 0; i < calls; i++) await fn();
   const used = process.cpuUsage(start);
-  const us = (used.user + used.system) / calls;
-  return us;
+  return (used.user + used.system) / calls;
 }
 
 const octo = () => runtime.invoke("s4", { items });
 const js = () => plain(items);
 const rounds: Record<string, number[]> = { octo: [], js: [] };
 for (let r = 0; r < 7; r++) {
-  rounds.octo?.push(await cpuPerCall("octo", octo, 2_000));
-  rounds.js?.push(await cpuPerCall("js", js, 2_000));
+  rounds.octo?.push(await cpuPerCall(octo, 2_000));
+  rounds.js?.push(await cpuPerCall(js, 2_000));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 for (const [k, v] of Object.entries(rounds))
