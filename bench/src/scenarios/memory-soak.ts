@@ -21,9 +21,10 @@ export const memorySoak: Scenario = {
       child.request<SoakReport>("soak", args),
     );
     const growth = (r.end.rss - r.at10.rss) / r.at10.rss;
+    const flags = r.execArgv.filter((a) => a !== "--expose-gc").join(" ") || "none";
     opts.log(
       `  RSS ${(r.start.rss / MiB).toFixed(1)} → ${(r.at10.rss / MiB).toFixed(1)} (10 %) → ` +
-        `${(r.end.rss / MiB).toFixed(1)} MiB (end): growth ${(growth * 100).toFixed(1)} %`,
+        `${(r.end.rss / MiB).toFixed(1)} MiB (end): growth ${(growth * 100).toFixed(1)} %; node flags: ${flags}`,
     );
     return {
       id: this.id,
@@ -41,14 +42,20 @@ export const memorySoak: Scenario = {
         rssGrowth: round(growth, 4),
         heapGrowth: round((r.end.heapUsed - r.at10.heapUsed) / r.at10.heapUsed, 4),
         rssGrowthExNewSpace: round(rssGrowthExNewSpace(r.at10, r.end), 4),
+        cpuUsPerMsg: round((r.cpuMs * 1000) / args.messages, 2),
+        "gc.ms": round(r.gcMs, 0),
+        "gc.youngMs": round(r.youngGcMs, 0),
+        "gc.youngCount": r.youngGcs,
       },
       targets: [{ metric: "rssGrowth", op: "<=", value: 0.1 }],
       notes:
         `RSS and live heap after a full GC (node --expose-gc), in a child process of its own pinned ` +
-        `to core 0; ${args.window} messages in flight, each with its own parsed body. newSpace is ` +
-        `V8's young generation, which V8 enlarges under a high allocation rate and does not give ` +
-        `back: RSS growth with a flat heap and a larger newSpace is that, not a leak ` +
-        `(rssGrowthExNewSpace leaves it out).`,
+        `to core 0 with octo run's node flags (${flags}); ${args.window} messages in flight, each ` +
+        `with its own parsed body. newSpace is V8's young generation: by default V8 enlarges it under ` +
+        `a high allocation rate and does not give it back, so RSS grows with a flat heap ` +
+        `(rssGrowthExNewSpace leaves it out); octo run fixes its size (OCTO_NODE_OPTIONS= for V8's ` +
+        `defaults). cpuUsPerMsg and gc.* (time in garbage collection during the run, and in ` +
+        `scavenges of the young generation) show what the size costs.`,
     };
   },
 };

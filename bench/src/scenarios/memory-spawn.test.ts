@@ -2,11 +2,14 @@
 // for a command the child does not have, a child that cannot start and a config that does not load.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { median, startChild, withChild } from "./memory-spawn.ts";
+import { RUN_NODE_FLAGS } from "../../../packages/runtime/src/cli/node-flags.ts";
+import type { SoakReport } from "./memory-soak-child.ts";
+import { childNodeArgs, median, startChild, withChild } from "./memory-spawn.ts";
 import { memorySample, startRuntime } from "./memory-worker.ts";
 
 const PAYLOAD_CHILD = join(import.meta.dirname, "memory-large-payload-child.ts");
 const QUEUE_CHILD = join(import.meta.dirname, "memory-bounded-queue-child.ts");
+const SOAK_CHILD = join(import.meta.dirname, "memory-soak-child.ts");
 
 // A child loads the runtime pinned to one core: seconds when the machine is busy.
 describe("bench children", { timeout: 30_000 }, () => {
@@ -35,10 +38,30 @@ describe("bench children", { timeout: 30_000 }, () => {
     await expect(startChild(missing)).rejects.toThrow(/exited[\s\S]*Cannot find module/);
   });
 
+  it("runs with octo run's node flags", async () => {
+    const r = await withChild(SOAK_CHILD, (child) =>
+      child.request<SoakReport>("soak", { messages: 100, window: 4 }),
+    );
+    expect(r.execArgv).toEqual(expect.arrayContaining(["--expose-gc", ...RUN_NODE_FLAGS]));
+  });
+
   it("refuses a request once the child is gone", async () => {
     const child = await startChild(PAYLOAD_CHILD);
     await child.stop();
     await expect(child.request("baseline")).rejects.toThrow(/exited/);
+  });
+});
+
+describe("childNodeArgs", () => {
+  it("gives children octo run's flags, replaced like octo run's", () => {
+    expect(childNodeArgs([], {})).toEqual(["--expose-gc", ...RUN_NODE_FLAGS]);
+    expect(childNodeArgs(["--cpu-prof"], {})).toEqual(["--expose-gc", ...RUN_NODE_FLAGS, "--cpu-prof"]);
+    // A what-if young generation (BENCH_CHILD_NODE_ARGS) replaces the pair; so does OCTO_NODE_OPTIONS.
+    expect(childNodeArgs(["--max-semi-space-size=64"], {})).toEqual([
+      "--expose-gc",
+      "--max-semi-space-size=64",
+    ]);
+    expect(childNodeArgs([], { OCTO_NODE_OPTIONS: "" })).toEqual(["--expose-gc"]);
   });
 });
 

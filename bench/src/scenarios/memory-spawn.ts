@@ -1,7 +1,9 @@
 // The parent side of the scenarios that measure a process of their own (memory, S5): the child runs
-// `node --expose-gc <script>` pinned to core 0 like every server under test, so the bench process's
-// memory and CPU never count, and answers commands over IPC (see memory-worker.ts for its side).
+// `node --expose-gc <octo run's node flags> <script>` pinned to core 0 like every server under test,
+// so the bench process's memory and CPU never count, and answers commands over IPC (see
+// memory-worker.ts for its side).
 import { type ChildProcess, spawn } from "node:child_process";
+import { configuredRunFlags, missingFlags } from "../../../packages/runtime/src/cli/node-flags.ts";
 import { canPin, REPO_ROOT } from "../harness/process.ts";
 
 export interface BenchChild {
@@ -24,15 +26,27 @@ const TASKSET = "/usr/bin/taskset";
 export interface ChildOptions {
   /** Pin to core 0 when possible (default true). */
   pin?: boolean;
-  /** Extra node flags, e.g. ["--cpu-prof"] or ["--max-semi-space-size=16"] when investigating. */
+  /** Extra node flags, e.g. ["--cpu-prof"]; a young-generation size replaces `octo run`'s. */
   nodeArgs?: string[];
 }
 
-/** Spawns `script` (a path) with --expose-gc, pinned to core 0 when possible; resolves once it serves commands. */
+/** The node flags of a child: `octo run`'s, unless `extra` (or NODE_OPTIONS) sets the same thing. */
+export function childNodeArgs(
+  extra: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): string[] {
+  // A child stands for an `octo run` server: the same flags, overridden the same way (OCTO_NODE_OPTIONS).
+  return ["--expose-gc", ...missingFlags(configuredRunFlags(env), env, extra), ...extra];
+}
+
+/**
+ * Spawns `script` (a path) with --expose-gc and `octo run`'s node flags, pinned to core 0 when
+ * possible; resolves once it serves commands.
+ */
 export async function startChild(script: string, options: ChildOptions = {}): Promise<BenchChild> {
   // BENCH_CHILD_NODE_ARGS (space-separated) adds flags to every child: a what-if without editing code.
   const fromEnv = process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter((a) => a !== "") ?? [];
-  const nodeArgs = ["--expose-gc", ...fromEnv, ...(options.nodeArgs ?? []), script];
+  const nodeArgs = [...childNodeArgs([...fromEnv, ...(options.nodeArgs ?? [])]), script];
   const pinned = options.pin !== false && canPin();
   const child: ChildProcess = pinned
     ? spawn(TASKSET, ["-c", "0", process.execPath, ...nodeArgs], {

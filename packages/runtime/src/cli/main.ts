@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+// A JSON module rather than a file read relative to this one: the release bundle inlines it.
+import pkg from "../../package.json" with { type: "json" };
 import { configJsonSchema } from "../dsl/json-schema.ts";
 import { loadRuntime } from "../engine/runtime.ts";
 import { type Diagnostic, formatDiagnostic } from "../errors/diagnostic.ts";
@@ -16,10 +17,6 @@ export interface CliIO {
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal: () => Promise<void>;
 }
-
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
 
 /** Thrown by commands to end with a message and an exit code. */
 export class Exit extends Error {

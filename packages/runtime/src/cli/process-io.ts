@@ -14,7 +14,11 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks).toString("utf8");
     },
     async stopSignal() {
+      // Signal listeners do not keep Node alive: without this, a config that holds nothing open
+      // (no source, no management port) would end at once, with exit code 13 (unsettled await).
+      const keepAlive = setInterval(() => {}, 2 ** 30);
       await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+      clearInterval(keepAlive);
       // Later signals while draining are ignored rather than killing the process midway.
       const ignore = () => {};
       process.on("SIGINT", ignore);
