@@ -24,7 +24,7 @@ import { environmentFor } from "./environment.ts";
 // --- the parts of cel-js 8.0.0 internals we use (pinned; checked by the tests) ---
 
 /** TypeDeclaration (registry.js). */
-interface LibType {
+export interface LibType {
   readonly kind: string;
   readonly name: string;
   readonly hasDynType: boolean;
@@ -40,7 +40,7 @@ interface LibType {
 type Handler = (...args: unknown[]) => unknown;
 
 /** FunctionDeclaration / OperatorDeclaration, or a placeholder match wrapping one. */
-interface Decl {
+export interface Decl {
   readonly signature?: string;
   readonly handler: Handler;
   readonly async?: boolean;
@@ -48,9 +48,10 @@ interface Decl {
   readonly hasPlaceholderType?: boolean;
   readonly argTypes?: readonly LibType[];
   readonly receiverType?: LibType | null;
+  readonly returnType?: LibType;
 }
 
-interface Candidates {
+export interface Candidates {
   readonly declarations: readonly Decl[];
   readonly async: boolean;
   readonly macro: unknown;
@@ -77,7 +78,7 @@ interface LibEvaluator {
   debugType(v: unknown): LibType;
 }
 
-interface ComprehensionArgs {
+export interface ComprehensionArgs {
   readonly kind?: string;
   readonly errorsAreFatal: boolean;
   readonly iterable: Node;
@@ -89,13 +90,13 @@ interface ComprehensionArgs {
   readonly iterCtx?: { readonly iterType?: LibType };
 }
 
-interface HasMacro {
+export interface HasMacro {
   readonly evaluate: unknown;
   readonly macroHasProps?: readonly Node[];
 }
 
 /** ASTNode (parser.js) after check(). */
-interface Node {
+export interface Node {
   readonly op: string;
   readonly args: unknown;
   readonly checkedType?: LibType;
@@ -206,14 +207,14 @@ function collectHandlers(registry: Registry): Set<unknown> {
 
 // The reference environment: ours without variables (cel-js built-ins and functions.ts).
 const reference = environmentFor({});
-const referenceHandlers = collectHandlers(registryOf(reference));
+export const referenceHandlers = collectHandlers(registryOf(reference));
 /** The has() macro's evaluate (one function for every environment), to recognise has() nodes. */
-const hasMacroEvaluate = (
+export const hasMacroEvaluate = (
   (reference.parse("has(x.y)").ast as unknown as Node).meta.macro as HasMacro | undefined
 )?.evaluate;
 
 /** Per-registry runtime: the library's types and ports of the evaluator's type helpers. */
-class Runtime {
+export class Runtime {
   readonly ev: LibEvaluator;
   readonly dyn: LibType;
   readonly list: LibType;
@@ -470,7 +471,7 @@ function firstMapElement(coll: unknown): [unknown, unknown] | undefined {
 }
 
 const runtimes = new WeakMap<Environment, Runtime>();
-function runtimeFor(env: Environment): Runtime {
+export function runtimeFor(env: Environment): Runtime {
   let rt = runtimes.get(env);
   if (!rt) {
     rt = new Runtime(registryOf(env));
@@ -569,7 +570,7 @@ function translateId(ast: Node, sc: Scope): Fn {
 }
 
 /** The string of a literal index (`x["k"]`), else undefined. */
-function constantString(ast: Node): string | undefined {
+export function constantString(ast: Node): string | undefined {
   return ast.op === "value" && !ast.meta.alternate && typeof ast.args === "string" ? ast.args : undefined;
 }
 
@@ -702,7 +703,7 @@ function translateList(ast: Node, sc: Scope, out = false): Fn {
 }
 
 /** operators.js safeFromEntries drops these keys; a repeated key keeps the last value. */
-const isDroppedKey = (k: unknown) => k === "__proto__" || k === "constructor" || k === "prototype";
+export const isDroppedKey = (k: unknown) => k === "__proto__" || k === "constructor" || k === "prototype";
 
 /** A value of a map literal; in output mode converted to JSON unless it was built as JSON. */
 function entry(f: Fn, toJsonValue: boolean, act: Activation, loc: unknown[]): unknown {
@@ -1163,7 +1164,7 @@ function callWith(h: Handler, fns: Fn[]): Fn {
  * argument (no placeholders; list and map parameters are list<dyn> / map<dyn, dyn>): then an
  * array or plain object resolves like `list` / `map`, whatever debugTypeDeep would say.
  */
-function containerSafe(cands: Candidates, rt: Runtime): boolean {
+export function containerSafe(cands: Candidates, rt: Runtime): boolean {
   const ok = (t: LibType | null | undefined) =>
     !t || (t.kind !== "list" && t.kind !== "map") || t === rt.list || t === rt.map;
   return cands.declarations.every(
@@ -1327,6 +1328,33 @@ export function translate(ast: unknown, env: Environment, options: TranslateOpti
       ? { run: (act) => raw(act, NO_SLOTS), runJson: (act) => json(act, NO_SLOTS) }
       : { run: (act) => raw(act, new Array(n)), runJson: (act) => json(act, new Array(n)) };
   return { ok: true, program };
+}
+
+/**
+ * One node's closure with its own comprehension slots, for codegen.ts (which calls it for the
+ * nodes it does not inline). Undefined when the node is not translatable.
+ */
+export function translateSubtree(
+  ast: unknown,
+  env: Environment,
+  options: TranslateOptions = {},
+): ((act: Activation) => unknown) | undefined {
+  const sc: Scope = {
+    rt: runtimeFor(env),
+    vars: new Map(),
+    accu: -1,
+    slots: { n: 0 },
+    undefinedAsNull: options.undefinedAsNull ?? false,
+  };
+  let fn: Fn;
+  try {
+    fn = translateNode(ast as Node, sc);
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+  const n = sc.slots.n;
+  return n === 0 ? (act) => fn(act, NO_SLOTS) : (act) => fn(act, new Array(n));
 }
 
 /** Variables an expression reads, and those it uses as a whole value (not only `x.f`, `x[k]`, `has(x.f)`). */

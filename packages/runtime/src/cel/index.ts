@@ -16,15 +16,19 @@
 // its value or null; type → its name.
 //
 // Evaluation: compile() translates the checked AST into JS closures (closures.ts) when every node is
-// supported; the cel-js interpreter stays the fallback. If a closure throws, the interpreter
-// evaluates the same activation (evaluation is pure) and produces the exact error, or the value if
-// the closure only bailed. A closure error that the interpreter does not confirm is a translator
-// bug: counted in closureDisagreements, warned once per expression, and the interpreter's value
-// used. OCTO_CEL_VERIFY=1 evaluates every expression both ways and throws on any difference (for
-// test runs).
+// supported; the cel-js interpreter stays the fallback. Once an expression is hot (CODEGEN_AFTER
+// evaluations), one JS function is generated for it (codegen.ts) and runs first: it returns the
+// result where its guards hold, else a sentinel and the closures run. If a closure throws, the
+// interpreter evaluates the same activation (evaluation is pure) and produces the exact error, or
+// the value if the closure only bailed. A closure error that the interpreter does not confirm is a
+// translator bug: counted in closureDisagreements, warned once per expression, and the
+// interpreter's value used (so is a throw from the generated function). OCTO_CEL_VERIFY=1
+// generates at once, evaluates every expression all ways and throws on any difference (for test
+// runs).
 
 import { isDeepStrictEqual } from "node:util";
 import { ClosureBail, type ClosureProgram, sameCelValue, translate, variableUse } from "./closures.ts";
+import { GENERATED_BAIL, type GeneratedProgram, generate } from "./codegen.ts";
 import { toJson } from "./convert.ts";
 import { environmentFor, MAX_SOURCE_LENGTH } from "./environment.ts";
 
@@ -55,6 +59,8 @@ export interface CompiledExpr {
   readsWhole(name: string): boolean;
   /** Whether evaluate() runs translated closures (else the interpreter). */
   readonly compiledToClosures: boolean;
+  /** Whether evaluate() first runs a generated function (codegen.ts); false until it is hot. */
+  readonly compiledToCode: boolean;
 }
 
 export class CelEvalError extends Error {
@@ -73,6 +79,9 @@ export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; erro
 export const closureDisagreements = { count: 0 };
 
 const VERIFY = process.env.OCTO_CEL_VERIFY === "1";
+
+/** Evaluations of an expression before its function is generated (see compile()). */
+export const CODEGEN_AFTER = 100;
 
 /** The standard runtime declarations (runtime spec §2). */
 export const RUNTIME_VARIABLES: Record<string, CelTypeName> = Object.freeze({
@@ -191,14 +200,30 @@ function outcome(f: () => unknown): Outcome {
   }
 }
 
-/** OCTO_CEL_VERIFY=1: both ways, compared (raw values and JSON); the interpreter's result wins. */
+/**
+ * OCTO_CEL_VERIFY=1: all ways, compared (closures' raw values and JSON, the generated function's
+ * JSON unless it bailed); the interpreter's result wins.
+ */
 function verified(
   source: string,
   closures: ClosureProgram,
+  generated: GeneratedProgram | undefined,
   interpret: (activation: Record<string, unknown>) => unknown,
   activation: Record<string, unknown>,
 ): unknown {
   const expected = outcome(() => interpret(activation));
+  if (generated) {
+    const g = outcome(() => generated.run(activation));
+    // It may throw only where the interpreter does too (e.g. a string too long).
+    const differs =
+      "error" in g
+        ? !("error" in expected)
+        : g.value !== GENERATED_BAIL &&
+          ("error" in expected || !isDeepStrictEqual(g.value, toJson(expected.value)));
+    if (differs) {
+      throw new Error(`CEL generated code disagrees with the interpreter on: ${source}`);
+    }
+  }
   const differs = (o: Outcome, same: (a: unknown, b: unknown) => boolean) => {
     if ("error" in o) return !(o.error instanceof ClosureBail) && !("error" in expected);
     return "error" in expected || !same(o.value, expected.value);
@@ -222,12 +247,14 @@ function verified(
 /**
  * Parses and type-checks `source` against the declared variables (environments are cached).
  * An unknown type name in the declarations is a programming error and throws.
- * `closures: false` keeps the interpreter (benchmarks, differential tests).
+ * `closures: false` keeps the interpreter (benchmarks, differential tests); `codegen: false`
+ * keeps the closures without the generated function; `codegenAfter` is the number of evaluations
+ * before it is generated (0: at once; OCTO_CEL_VERIFY=1 also generates at once).
  */
 export function compile(
   source: string,
   declarations: CelDeclarations,
-  options: { closures?: boolean } = {},
+  options: { closures?: boolean; codegen?: boolean; codegenAfter?: number } = {},
 ): CompileResult {
   const { variables } = declarations;
   if (source.length > MAX_SOURCE_LENGTH) {
@@ -261,6 +288,21 @@ export function compile(
       ? undefined
       : translate(program.ast, environmentFor(variables), { undefinedAsNull: true });
   const closures = translated?.ok ? translated.program : undefined;
+  // Generating costs ~0.1 ms per expression: done once an expression is hot (evaluated
+  // codegenAfter times), so a cold start or a rarely used expression does not pay for it.
+  let code: GeneratedProgram | undefined;
+  let countdown = closures && options.codegen !== false ? (options.codegenAfter ?? CODEGEN_AFTER) : -1;
+  const tierUp = (): GeneratedProgram | undefined => {
+    countdown = -1;
+    try {
+      const g = generate(program.ast, environmentFor(variables), { undefinedAsNull: true });
+      code = g.ok ? g.program : undefined;
+    } catch {
+      code = undefined; // a generator bug: the expression keeps the closures
+    }
+    return code;
+  };
+  if (countdown === 0 || (countdown > 0 && VERIFY)) tierUp();
   let warned = false;
   const fallback = (activation: Record<string, unknown>, failure: unknown): unknown => {
     const result = interpret(activation);
@@ -269,7 +311,7 @@ export function compile(
       if (!warned) {
         warned = true;
         process.emitWarning(
-          `CEL closure failed where the interpreter succeeded (using its result) for: ${source} (${String(failure)})`,
+          `CEL closure or generated code failed where the interpreter succeeded (using its result) for: ${source} (${String(failure)})`,
           "OctoCelClosureWarning",
         );
       }
@@ -279,7 +321,20 @@ export function compile(
   let evaluate: CompiledExpr["evaluate"];
   if (!closures) evaluate = (activation) => toJson(interpret(activation));
   else if (VERIFY && !/\buuid\s*\(/.test(source)) {
-    evaluate = (activation) => verified(source, closures, interpret, activation);
+    evaluate = (activation) => verified(source, closures, code, interpret, activation);
+  } else if (countdown >= 0 || code) {
+    let run = code?.run;
+    evaluate = (activation) => {
+      try {
+        if (run !== undefined) {
+          const result = run(activation);
+          if (result !== GENERATED_BAIL) return result;
+        } else if (countdown > 0 && --countdown === 0) run = tierUp()?.run;
+        return closures.runJson(activation);
+      } catch (e) {
+        return fallback(activation, e);
+      }
+    };
   } else {
     evaluate = (activation) => {
       try {
@@ -297,6 +352,9 @@ export function compile(
       reads: (name) => use?.read.has(name) ?? true,
       readsWhole: (name) => use?.whole.has(name) ?? true,
       compiledToClosures: closures !== undefined,
+      get compiledToCode() {
+        return code !== undefined;
+      },
     },
   };
 }

@@ -17,10 +17,17 @@
 // equality; both failing is agreement; a closure bail hands the case to the interpreter), or if
 // scoring what compile() would return (closure value, else the interpreter's) passes a different
 // number of cases than the interpreter alone.
+//
+// Generated code (src/cel/codegen.ts): every such case that is also generated runs through its
+// function. A value it returns must equal toJson of the interpreter's value (deep strict: -0 is
+// not 0) and the interpreter must succeed; it must never throw. A bail hands the case on.
 import { writeFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { tests as conformance } from "@bufbuild/cel-spec/testdata/conformance.js";
 import { expect, test } from "vitest";
 import { ClosureBail, type ClosureProgram, sameCelValue, translate } from "../../src/cel/closures.ts";
+import { GENERATED_BAIL, type GeneratedProgram, generate } from "../../src/cel/codegen.ts";
+import { toJson } from "../../src/cel/convert.ts";
 import { Duration, environmentFor, Optional, UnsignedInt } from "../../src/cel/environment.ts";
 
 const CORE = [
@@ -206,10 +213,14 @@ type ClosureRun =
   | { kind: "agree"; combinedPass: boolean }
   | { kind: "disagree"; detail: string };
 
+/** How the generated function went for one case (absent: not generated). */
+type GeneratedRun = { kind: "value" } | { kind: "bail" } | { kind: "disagree"; detail: string };
+
 interface RunResult {
   outcome: Outcome;
   why?: string;
   closure?: ClosureRun;
+  generated?: GeneratedRun;
 }
 
 function run(t: SimpleTest): RunResult {
@@ -266,6 +277,7 @@ function run(t: SimpleTest): RunResult {
     // Translate before the interpreter runs. An unchecked test is translated from its own copy,
     // checked here, so the interpreter still evaluates it unchecked.
     let closures: ClosureProgram | undefined;
+    let generated: GeneratedProgram | undefined;
     let untranslated = "";
     const checkedAst = t.disableCheck
       ? (() => {
@@ -276,8 +288,11 @@ function run(t: SimpleTest): RunResult {
     if (!checkedAst) untranslated = "does not type-check";
     else {
       const tr = translate(checkedAst, env);
-      if (tr.ok) closures = tr.program;
-      else untranslated = tr.reason;
+      if (tr.ok) {
+        closures = tr.program;
+        const g = generate(checkedAst, env);
+        if (g.ok) generated = g.program;
+      } else untranslated = tr.reason;
     }
 
     let actual: unknown;
@@ -325,6 +340,26 @@ function run(t: SimpleTest): RunResult {
         result.closure = { kind: "agree", combinedPass: combined.outcome === "pass" };
       }
     }
+    if (generated) {
+      let value: unknown;
+      let threw: unknown;
+      try {
+        value = generated.run(activation);
+      } catch (e) {
+        threw = e ?? new Error(String(e));
+      }
+      if (threw !== undefined) {
+        result.generated = { kind: "disagree", detail: `generated code threw ${reason(threw)}` };
+      } else if (value === GENERATED_BAIL) result.generated = { kind: "bail" };
+      else if (error !== undefined) {
+        result.generated = {
+          kind: "disagree",
+          detail: `interpreter failed (${reason(error)}), generated code did not`,
+        };
+      } else if (!isDeepStrictEqual(value, toJson(actual))) {
+        result.generated = { kind: "disagree", detail: "generated code: different value" };
+      } else result.generated = { kind: "value" };
+    }
     return result;
   } catch (e) {
     if (e instanceof NeedsProto)
@@ -343,6 +378,9 @@ interface FileResult {
   evaluated: number;
   translated: number;
   onClosures: number;
+  /** Cases with a generated function / where it returned the value (no bail). */
+  generated: number;
+  onGenerated: number;
   excluded: number;
   exclusions: Map<string, string[]>; // reason -> test names
   failures: string[];
@@ -355,9 +393,10 @@ function collect(suite: Suite, prefix: string, out: { name: string; test: Simple
 
 const pct = (p: number, n: number) => (n === 0 ? "–" : `${((100 * p) / n).toFixed(1)}%`);
 
-test("cel-spec conformance (core files >= 90%), closures agreeing with the interpreter", () => {
+test("cel-spec conformance (core files >= 90%), closures and generated code agreeing with the interpreter", () => {
   const results: FileResult[] = [];
   const disagreements: string[] = [];
+  const generatedDisagreements: string[] = [];
   const untranslated = new Map<string, number>();
   for (const file of (conformance as unknown as Suite).suites ?? []) {
     const cases: { name: string; test: SimpleTest }[] = [];
@@ -370,12 +409,14 @@ test("cel-spec conformance (core files >= 90%), closures agreeing with the inter
       evaluated: 0,
       translated: 0,
       onClosures: 0,
+      generated: 0,
+      onGenerated: 0,
       excluded: 0,
       exclusions: new Map(),
       failures: [],
     };
     for (const c of cases) {
-      const { outcome, why, closure } = run(c.test);
+      const { outcome, why, closure, generated } = run(c.test);
       if (typeof outcome === "object") {
         r.excluded++;
         r.exclusions.set(outcome.excluded, [...(r.exclusions.get(outcome.excluded) ?? []), c.name]);
@@ -385,6 +426,10 @@ test("cel-spec conformance (core files >= 90%), closures agreeing with the inter
       if (outcome === "pass") r.passed++;
       else r.failures.push(`${c.name} (${why})`);
       if (closure) r.evaluated++;
+      if (generated) r.generated++;
+      if (generated?.kind === "value") r.onGenerated++;
+      if (generated?.kind === "disagree")
+        generatedDisagreements.push(`${file.name}: ${c.name}: ${generated.detail}`);
       if (closure?.kind === "agree") {
         r.translated++;
         r.onClosures++;
@@ -410,6 +455,8 @@ test("cel-spec conformance (core files >= 90%), closures agreeing with the inter
   const allTotal = sum(results, (r) => r.counted + r.excluded);
   const onClosures = sum(results, (r) => r.onClosures);
   const translated = sum(results, (r) => r.translated);
+  const generated = sum(results, (r) => r.generated);
+  const onGenerated = sum(results, (r) => r.onGenerated);
 
   const lines = [
     "# CEL conformance (cel-spec via @bufbuild/cel-spec) — generated by conformance.test.ts",
@@ -429,11 +476,15 @@ test("cel-spec conformance (core files >= 90%), closures agreeing with the inter
     "the rest keep the interpreter (reasons below). Scoring compile()'s result (closure value, else the",
     `interpreter's) passes ${sum(results, (r) => r.combinedPassed)} cases (must equal ${allPassed}).`,
     "",
-    "| file | core | passed | counted | rate | excluded | on closures |",
-    "|---|---|---|---|---|---|---|",
+    `Generated code: ${generated} of the translated cases also have a generated function (the others have`,
+    `nothing to inline); **${onGenerated}** returned their value from it, equal to the interpreter's as JSON,`,
+    `and ${generated - onGenerated} bailed to the closures at run time (${generatedDisagreements.length} disagreements).`,
+    "",
+    "| file | core | passed | counted | rate | excluded | on closures | on generated code |",
+    "|---|---|---|---|---|---|---|---|",
     ...results.map(
       (r) =>
-        `| ${r.name} | ${CORE.includes(r.name) ? "yes" : ""} | ${r.passed} | ${r.counted} | ${pct(r.passed, r.counted)} | ${r.excluded} | ${r.onClosures} |`,
+        `| ${r.name} | ${CORE.includes(r.name) ? "yes" : ""} | ${r.passed} | ${r.counted} | ${pct(r.passed, r.counted)} | ${r.excluded} | ${r.onClosures} | ${r.onGenerated} |`,
     ),
     "",
     "## Why cases keep the interpreter (not translated)",
@@ -457,5 +508,6 @@ test("cel-spec conformance (core files >= 90%), closures agreeing with the inter
 
   expect(corePassed / coreCounted).toBeGreaterThanOrEqual(CORE_THRESHOLD);
   expect(disagreements).toEqual([]);
+  expect(generatedDisagreements).toEqual([]);
   for (const r of results) expect(r.combinedPassed, r.name).toBe(r.passed);
 });
