@@ -1,6 +1,7 @@
 // The memory scenarios check octo's answers against values computed here: those values must be
 // what the real runtime computes for the same flows and payloads.
 import { afterEach, describe, expect, it } from "vitest";
+import { listenS2 } from "../baselines/s2-large-payload.ts";
 import {
   foreachHttpYaml,
   foreachResult,
@@ -55,6 +56,23 @@ describe("the S2 transform", () => {
       status: 200,
       json: transformed(order),
     });
+  });
+
+  it("gives what transformed() expects for an order of several megabytes (parsed in pieces)", async () => {
+    const runtime = await started(s2HttpYaml(4 * 1024 * 1024), true);
+    const order = largeOrder(3 * 1024 * 1024);
+    expect(await post(httpPort(runtime, "api"), "/s2", order)).toEqual({
+      status: 200,
+      json: transformed(order),
+    });
+  });
+
+  it("is what the hand-written baseline of memory-large-payload answers", async () => {
+    const { server, port } = await listenS2();
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const order = largeOrder(200_000);
+    expect(await post(port, "/s2", order)).toEqual({ status: 200, json: transformed(order) });
+    expect((await post(port, "/other", order)).status).toBe(404);
   });
 
   it("refuses a body above its maxBodyBytes with 413", async () => {
