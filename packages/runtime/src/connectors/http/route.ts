@@ -11,7 +11,6 @@ import type { Outcome } from "../../engine/outcome.ts";
 import { QueueFullError, ShuttingDownError } from "../../engine/pool.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { BodyError, checkDeclaredLength, hasNoBody, parseBody, parseQuery, readBody } from "./body.ts";
-import { type Deadline, Deadlines } from "./deadlines.ts";
 import { InFlight, type Mount, type RequestTarget, type RouteHandler } from "./listener.ts";
 import { JSON_TYPE, send, sendError } from "./respond.ts";
 
@@ -38,13 +37,6 @@ export interface RouteOptions {
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** One request's state between serve() and its answer. */
-interface Exchange {
-  /** Answered, timed out, or its client left: nothing more is sent. */
-  answered: boolean;
-  deadline: Deadline | undefined;
-}
 
 /** Thrown for a flow result that cannot become a response (a bad vars.httpStatus …). */
 class ResponseError extends Error {}
@@ -107,8 +99,7 @@ export class Route implements RouteHandler {
   readonly inflight = new InFlight();
   private readonly o: RouteOptions;
   private readonly correlationKey: string | undefined;
-  /** The route's time limit for flows (undefined: none). */
-  private readonly deadlines: Deadlines | undefined;
+  private readonly requestDone = () => this.inflight.dec();
   /** Requests still receiving their body, with their correlation id (answered 503 on close). */
   private readonly reading = new Map<ServerResponse, string | undefined>();
 
@@ -116,7 +107,6 @@ export class Route implements RouteHandler {
     this.o = options;
     this.flow = options.flow;
     this.correlationKey = options.correlationIdHeader?.toLowerCase();
-    this.deadlines = options.timeoutMs > 0 ? new Deadlines(options.timeoutMs) : undefined;
   }
 
   private reply(
@@ -192,14 +182,7 @@ export class Route implements RouteHandler {
 
   serve(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void {
     this.inflight.inc();
-    const exchange: Exchange = { answered: false, deadline: undefined };
-    // One listener per request: a client that leaves is not answered (the flow runs on and its
-    // result is discarded), and the route stops counting the request.
-    res.on("close", () => {
-      exchange.answered = true;
-      if (exchange.deadline) this.deadlines?.cancel(exchange.deadline);
-      this.inflight.dec();
-    });
+    res.once("close", this.requestDone);
     const correlationID = this.correlationOf(req);
     try {
       const tooLarge = checkDeclaredLength(req, this.o.maxBodyBytes);
@@ -207,7 +190,7 @@ export class Route implements RouteHandler {
         // A client that waits for 100-continue never sends the body; any other one is sending it.
         this.bodyFailed(res, tooLarge, correlationID, target.expectContinue ? undefined : req);
       } else if (hasNoBody(req)) {
-        this.run(req, res, target, null, correlationID, exchange);
+        this.run(req, res, target, null, correlationID);
       } else {
         if (target.expectContinue) res.writeContinue();
         this.reading.set(res, correlationID);
@@ -221,7 +204,7 @@ export class Route implements RouteHandler {
               this.bodyFailed(res, e, correlationID);
               return;
             }
-            this.run(req, res, target, body, correlationID, exchange);
+            this.run(req, res, target, body, correlationID);
           },
           (e: unknown) => {
             if (this.reading.delete(res)) this.bodyFailed(res, e, correlationID, req);
@@ -287,7 +270,6 @@ export class Route implements RouteHandler {
     target: RequestTarget,
     body: unknown,
     correlationID: string | undefined,
-    exchange: Exchange,
   ): void {
     const o = this.o;
     const vars: Record<string, unknown> = {
@@ -304,20 +286,29 @@ export class Route implements RouteHandler {
     }
     const msg = newMessage(body, correlationID === undefined ? { vars } : { vars, correlationID });
 
-    if (this.deadlines !== undefined) {
-      exchange.deadline = this.deadlines.start(() => {
-        if (exchange.answered) return;
-        exchange.answered = true;
+    let answered = false;
+    let timer: NodeJS.Timeout | undefined;
+    // A client that leaves is not answered; the flow runs on and its result is discarded.
+    const onClose = () => {
+      answered = true;
+      clearTimeout(timer);
+    };
+    res.once("close", onClose);
+    if (o.timeoutMs > 0) {
+      timer = setTimeout(() => {
+        if (answered) return;
+        answered = true;
         o.connectorError("timeout");
         const message = `flow ${o.flow} did not answer within ${o.timeoutText}`;
         o.logger.log("warn", `http: ${message}`, { flow: o.flow, eventID: msg.eventID });
         this.replyError(res, 504, message, this.baseHeaders(msg.correlationID, false));
-      });
+      }, o.timeoutMs);
     }
     const settle = () => {
-      if (exchange.answered) return false;
-      exchange.answered = true;
-      if (exchange.deadline) this.deadlines?.cancel(exchange.deadline);
+      if (answered) return false;
+      answered = true;
+      clearTimeout(timer);
+      res.off("close", onClose);
       return true;
     };
     o.deliver(msg).then(
