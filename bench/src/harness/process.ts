@@ -68,8 +68,11 @@ export interface ServerSpec {
   env?: Record<string, string>;
   /** Extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]. */
   nodeArgs?: string[];
-  /** Pin to core 0 when possible (default true). Stubs that are not under test pass false. */
-  pin?: boolean;
+  /**
+   * Pin to core 0 when possible (true, the default), to another core (its number), or not at all
+   * (false: stubs that are not under test and share the load generator's core).
+   */
+  pin?: boolean | number;
   /** Bound for the server to answer its first request (default 20 s). */
   readyTimeoutMs?: number;
 }
@@ -77,10 +80,11 @@ export interface ServerSpec {
 /** Spawns `node <args>` (pinned to core 0 when possible) and resolves once it answers HTTP on its port. */
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const nodeCommand = [...(spec.nodeArgs ?? []), ...spec.args];
-  const pinned = spec.pin !== false && canPin();
-  const [command, args] = pinned
-    ? [TASKSET, ["-c", "0", process.execPath, ...nodeCommand]]
-    : [process.execPath, nodeCommand];
+  const core = spec.pin === false ? undefined : spec.pin === true || spec.pin === undefined ? 0 : spec.pin;
+  const [command, args] =
+    core !== undefined && canPin()
+      ? [TASKSET, ["-c", String(core), process.execPath, ...nodeCommand]]
+      : [process.execPath, nodeCommand];
   let output = "";
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
@@ -184,7 +188,9 @@ export function startBaseline(
  * every request with a small JSON document after `delayMs` (default 0). Not pinned by default: it
  * runs beside the load generator, the same for both sides of a comparison.
  */
-export async function startStub(options: { delayMs?: number; pin?: boolean } = {}): Promise<RunningServer> {
+export async function startStub(
+  options: { delayMs?: number; pin?: boolean | number } = {},
+): Promise<RunningServer> {
   const port = await freePort();
   return startServer({
     name: "stub",

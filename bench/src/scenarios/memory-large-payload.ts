@@ -26,10 +26,12 @@ export const PEAK_TARGET = 4;
 /** Fresh processes per case (the median is reported): a peak varies with GC timing. */
 const RUNS = 3;
 /**
- * Requests 1/50 the size sent before measuring: first-request costs (compiling, lazy set-up) are not
- * the payload's, and in a server that has served traffic the fixed-size young generation is resident.
+ * Requests 1/WARMUP_SCALE the size sent before measuring: first-request costs (compiling, lazy
+ * set-up) are not the payload's. (Larger warm-ups would pre-grow the old space and hide the
+ * payload's own cost.)
  */
 const WARMUPS = 10;
+const WARMUP_SCALE = 50;
 
 interface PayloadCase {
   name: string;
@@ -144,9 +146,9 @@ function cases(smoke: boolean): PayloadCase[] {
   // A smoke run only checks that the scenario works: payloads 1/50 of the size.
   const scale = smoke ? 50 : 1;
   const order = largeOrder(LARGE_ORDER_BYTES / scale);
-  const smallOrder = largeOrder(LARGE_ORDER_BYTES / scale / 50);
+  const smallOrder = largeOrder(LARGE_ORDER_BYTES / scale / WARMUP_SCALE);
   const items = lines(FOREACH_LINES / scale);
-  const fewItems = lines(FOREACH_LINES / scale / 50);
+  const fewItems = lines(FOREACH_LINES / scale / WARMUP_SCALE);
   return [
     {
       name: "s2",
@@ -204,7 +206,7 @@ export const memoryLargePayload: Scenario = {
         "peakOverPayload = (peak RSS while handling the request − RSS just before it, after a full " +
         "GC) ÷ request body bytes; the peak is the kernel's exact high-water mark (VmHWM), reset just " +
         `before the request. Each payload in a fresh octo process pinned to core 0 with octo run's node ` +
-        `flags (${flags}), warmed up with ${warmups} requests 1/50 the size, sent over http from the ` +
+        `flags (${flags}), warmed up with ${warmups} requests 1/${WARMUP_SCALE} the size, sent over http from the ` +
         `bench process; the median of ${runs} processes. s2.handWrittenPeakOverPayload: the same for a ` +
         "plain node:http handler (read, JSON.parse, the transform in JS, JSON.stringify), the floor a " +
         "hand-written service sets; information, no target. The log gives each run's figures and where " +
