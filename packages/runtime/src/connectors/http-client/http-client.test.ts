@@ -308,6 +308,21 @@ describe("http-client: failures", () => {
     const { runtime } = await start(s.url, "      maxResponseBytes: 100", GET_X);
     expect((await runtime.invoke("main", {})).message.body).toBe("z".repeat(100));
   });
+
+  it("follows a redirect and sends fetch's default Accept and User-Agent", async () => {
+    const s = await serve((req, res) => {
+      if (req.url === "/x") {
+        res.writeHead(302, { location: "/y" });
+        res.end();
+      } else json(res, 200, { at: req.url });
+    });
+    const { runtime } = await start(s.url, "", GET_X);
+    expect((await runtime.invoke("main", {})).message.body).toEqual({ at: "/y" });
+    expect(s.requests.map((r) => [r.url, r.headers.accept, r.headers["user-agent"]])).toEqual([
+      ["/x", "*/*", "node"],
+      ["/y", "*/*", "node"],
+    ]);
+  });
 });
 
 describe("http-client: auth", () => {

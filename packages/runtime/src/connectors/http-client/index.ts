@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher, interceptors } from "undici";
 import { compile } from "../../cel/index.ts";
 import { durationMs } from "../../dsl/fields.ts";
 import type { Message } from "../../engine/message.ts";
@@ -6,7 +7,7 @@ import { type Logger, redactor } from "../../logging/logger.ts";
 import type { ConnectorContext, ConnectorDefinition, Exec } from "../../plugin/types.ts";
 import { type CachedResponse, cacheKey, ResponseCache } from "./cache.ts";
 import { ClientCredentials, TokenError } from "./oauth2.ts";
-import { excerpt, failureText, readLimited, TooLargeError } from "./response.ts";
+import { excerpt, failureText, ResponseHeaders, readStreamLimited, TooLargeError } from "./response.ts";
 import {
   abortable,
   backoffMs,
@@ -37,10 +38,13 @@ export interface HttpRequest {
   body: string | undefined;
 }
 
+export { ResponseHeaders } from "./response.ts";
+
 export interface HttpResponse {
   status: number;
   statusText: string;
-  headers: Headers;
+  /** Read like a `Headers`: get(), has(), iteration. */
+  headers: ResponseHeaders;
   body: Uint8Array;
   /** Attempts made (0 when served from the cache). */
   attempts: number;
@@ -67,6 +71,9 @@ const ok = (status: number) => status >= 200 && status <= 299;
 /** Access tokens remembered for redaction (the current one and a few before it). */
 const REMEMBERED_TOKENS = 4;
 
+/** Redirects followed, as fetch does. */
+const MAX_REDIRECTIONS = 20;
+
 /** The connector instance: auth, retries, the token cache and the response cache of one `http-client`. */
 export class HttpClient {
   readonly name: string;
@@ -83,6 +90,10 @@ export class HttpClient {
   private readonly logger: Logger;
   private readonly staticSecrets: string[];
   private readonly tokens: string[] = [];
+  /** Keep-alive connections of this connector (undici's request(): no WHATWG Request/Response/streams). */
+  /** Made on first use (and again after close(), which leaves the client usable). */
+  private agent: Agent | undefined;
+  private dispatcher: Dispatcher | undefined;
   private redactText: (text: string) => string;
 
   constructor(settings: HttpClientSettings, ctx: ConnectorContext) {
@@ -174,7 +185,7 @@ export class HttpClient {
         ? cacheKey(req.method, url.href, req.headers)
         : undefined;
     const hit = key === undefined ? undefined : this.cache?.get(key);
-    if (hit) return { ...hit, headers: new Headers(hit.headers), attempts: 0, cached: true, target };
+    if (hit) return { ...hit, headers: new ResponseHeaders(hit.headers), attempts: 0, cached: true, target };
 
     const policy: RetryPolicy = { ...this.retry, ...call.retry };
     const state = { refreshed: false };
@@ -223,10 +234,22 @@ export class HttpClient {
     }
   }
 
-  /** Forgets cached tokens and responses. */
-  close(): void {
+  /** Forgets cached tokens and responses and closes the connections. */
+  async close(): Promise<void> {
     this.oauth?.clear();
     this.cache?.clear();
+    const agent = this.agent;
+    this.agent = undefined;
+    this.dispatcher = undefined;
+    await agent?.close();
+  }
+
+  /** The connector's keep-alive dispatcher, following redirects as fetch does. */
+  private connection(): Dispatcher {
+    if (this.dispatcher) return this.dispatcher;
+    this.agent = new Agent();
+    this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+    return this.dispatcher;
   }
 
   /** baseURL + path + query. */
@@ -250,33 +273,46 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const cancel = call.exec.signal;
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
-    const headers = new Headers(req.headers);
     // A block's own Authorization header wins over the connector's auth.
-    const ownAuth = headers.has("authorization");
+    const ownAuth = req.headers.has("authorization");
+    let authorization: string | undefined;
     let token: string | undefined;
-    let res: Response | undefined;
+    let res: Dispatcher.ResponseData | undefined;
     try {
       if (!ownAuth && this.oauth) {
         token = await abortable(this.oauth.token(), signal);
-        headers.set("authorization", `Bearer ${token}`);
+        authorization = `Bearer ${token}`;
       } else if (!ownAuth && this.authorization) {
-        headers.set("authorization", this.authorization);
+        authorization = this.authorization;
       }
-      res = await fetch(url, { method: req.method, headers, body: req.body ?? null, signal });
-      if (res.status === 401 && token !== undefined && this.oauth && !state.refreshed) {
+      res = await this.connection().request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers: wireHeaders(req.headers, authorization, req.body !== undefined),
+        body: req.body ?? null,
+        signal,
+      });
+      if (res.statusCode === 401 && token !== undefined && this.oauth && !state.refreshed) {
         // The token was revoked or expired early: get a new one and try once more.
         state.refreshed = true;
-        await res.body?.cancel().catch(() => {});
+        await res.body.dump().catch(() => {});
         this.oauth.invalidate(token);
         return await this.attempt(url, target, req, call, state);
       }
-      const body = req.method === "HEAD" ? new Uint8Array(0) : await readLimited(res, this.maxResponseBytes);
+      let body: Uint8Array;
+      if (req.method === "HEAD") {
+        body = new Uint8Array(0);
+        await res.body.dump().catch(() => {});
+      } else {
+        body = await readStreamLimited(res.body, res.headers["content-length"], this.maxResponseBytes);
+      }
       return {
         kind: "response",
         response: {
-          status: res.status,
-          statusText: res.statusText,
-          headers: res.headers,
+          status: res.statusCode,
+          statusText: res.statusText ?? "",
+          headers: ResponseHeaders.fromRecord(res.headers),
           body,
           attempts: 1,
           cached: false,
@@ -288,7 +324,7 @@ export class HttpClient {
       if (e instanceof FlowError) throw e;
       if (e instanceof TooLargeError) {
         call.exec.runtime.connectorError(this.name, "response-too-large");
-        const status = res && !ok(res.status) ? res.status : undefined;
+        const status = res && !ok(res.statusCode) ? res.statusCode : undefined;
         const answered = status === undefined ? ":" : ` returned HTTP ${status}, but the`;
         throw this.fail(`${target}${answered} ${e.message}`, call, status);
       }
@@ -358,6 +394,20 @@ export function retryDecision(value: unknown): boolean {
   if (typeof value !== "boolean")
     throw new Error(`retry.on must give true or false, not ${JSON.stringify(value)}`);
   return value;
+}
+
+/**
+ * The request's headers as undici sends them, plus the connector's auth, with the defaults fetch added (Accept, User-Agent,
+ * and text/plain for a body without a Content-Type) so servers see what they saw before.
+ */
+function wireHeaders(headers: Headers, authorization: string | undefined, hasBody: boolean): string[] {
+  const wire: string[] = [];
+  for (const [name, value] of headers) wire.push(name, value);
+  if (authorization !== undefined) wire.push("authorization", authorization);
+  if (!headers.has("accept")) wire.push("accept", "*/*");
+  if (!headers.has("user-agent")) wire.push("user-agent", "node");
+  if (hasBody && !headers.has("content-type")) wire.push("content-type", "text/plain;charset=UTF-8");
+  return wire;
 }
 
 function afterAttempts(attempts: number): string {
