@@ -3,29 +3,14 @@
 // on an ephemeral port inside the measuring child, so that it is measured exactly as octo is.
 import { createServer, type Server } from "node:http";
 import { readJson, sendJson } from "./http.ts";
-
-interface Order {
-  orderId: string;
-  customer: { firstName: string; lastName: string };
-  currency: string;
-  items: { sku: string; qty: number; price: number }[];
-}
+import { type Order, transformOrder } from "./s2-order.ts";
 
 /** Listens on 127.0.0.1, port 0; resolves with the server and its port. */
 export async function listenS2(): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (req.method !== "POST" || req.url !== "/s2") return sendJson(res, 404, { error: "not found" });
     readJson(req).then(
-      (body) => {
-        const order = body as Order;
-        sendJson(res, 200, {
-          id: order.orderId,
-          name: `${order.customer.firstName.toUpperCase()} ${order.customer.lastName.toUpperCase()}`,
-          currency: order.currency.toUpperCase(),
-          total: order.items.reduce((sum, item) => sum + item.price * item.qty, 0),
-          lines: order.items.length,
-        });
-      },
+      (body) => sendJson(res, 200, transformOrder(body as Order)),
       (e: unknown) => sendJson(res, 500, { error: String(e) }),
     );
   });

@@ -1,22 +1,13 @@
 // `node src/micro/foreach-invoke.ts`: CPU time per S4 message run in-process (no http), against
 // the same work in plain JS; isolates the engine's per-item cost from the http path.
 import { startRuntime } from "../scenarios/memory-worker.ts";
+import { S4_PROCESS } from "../scenarios/s4-foreach.ts";
 
 const YAML = `
 service: { name: micro-foreach }
 flows:
   - name: s4
-    process:
-      - type: set-variable
-        settings: { name: items, value: body.items }
-      - type: set-payload
-        settings: { value: '{"count": 0.0, "sum": 0.0}' }
-      - type: foreach
-        items: vars.items
-        body:
-          process:
-            - type: set-payload
-              settings: { value: '{"count": body.count + 1.0, "sum": body.sum + vars.item}' }
+    process:${S4_PROCESS}
 `;
 const items = Array.from({ length: 1_000 }, (_, i) => i + 0.5);
 const runtime = await startRuntime(YAML, false);

@@ -2,16 +2,8 @@
 // time) → respond. The cost of a composite block's per-element dispatch.
 import { sideBySideScenario } from "../harness/compare.ts";
 
-const OCTO_YAML = `
-service: { name: bench-s4 }
-env:
-  - { name: HTTP_PORT, default: "8080" }
-connectors:
-  - { name: api, type: http, settings: { host: 127.0.0.1, port: \${HTTP_PORT} } }
-flows:
-  - name: s4
-    source: { connector: api, type: http, settings: { path: /s4, method: POST } }
-    process:
+/** S4's process: the foreach and its accumulator (also run in-process by src/micro/foreach-invoke.ts). */
+export const S4_PROCESS = `
       - type: set-variable
         settings: { name: items, value: body.items }
       - type: set-payload
@@ -21,7 +13,18 @@ flows:
         body:
           process:
             - type: set-payload
-              settings: { value: '{"count": body.count + 1.0, "sum": body.sum + vars.item}' }
+              settings: { value: '{"count": body.count + 1.0, "sum": body.sum + vars.item}' }`;
+
+const OCTO_YAML = `
+service: { name: bench-s4 }
+env:
+  - { name: HTTP_PORT, default: "8080" }
+connectors:
+  - { name: api, type: http, settings: { host: 127.0.0.1, port: \${HTTP_PORT} } }
+flows:
+  - name: s4
+    source: { connector: api, type: http, settings: { path: /s4, method: POST } }
+    process:${S4_PROCESS}
 `;
 
 export const S4_ITEMS = 1_000;
