@@ -90,8 +90,10 @@ export class HttpClient {
   private readonly logger: Logger;
   private readonly staticSecrets: string[];
   private readonly tokens: string[] = [];
-  /** Keep-alive connections of this connector (undici's request(): no WHATWG Request/Response/streams). */
-  /** Made on first use (and again after close(), which leaves the client usable). */
+  /**
+   * Keep-alive connections of this connector (undici's request(): no WHATWG Request/Response or
+   * web streams), made on first use and again after close(), which leaves the client usable.
+   */
   private agent: Agent | undefined;
   private dispatcher: Promise<Dispatcher> | undefined;
   private redactText: (text: string) => string;
