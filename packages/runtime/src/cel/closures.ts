@@ -61,6 +61,28 @@ export interface Candidates {
   findFunction(argTypes: LibType[], receiverType?: LibType | null): Decl | null;
 }
 
+/**
+ * How operators.js resolves a call (call / rcall) over its positions' static types: `find` looks
+ * an overload up for given types; `isStatic` says the static types decide it (no dyn position, a
+ * receiver that is neither a placeholder nor a dyn with a declared return type).
+ */
+export function overloadLookup(
+  method: boolean,
+  types: readonly LibType[],
+  cands: Candidates,
+): { find: (ts: LibType[]) => Decl | null; isStatic: boolean } {
+  const argTypes = types.slice(method ? 1 : 0);
+  const recvType = types[0] as LibType;
+  const isStatic = method
+    ? !(recvType.kind === "dyn" && cands.returnType) &&
+      !recvType.hasPlaceholderType &&
+      !argTypes.some((t) => t.hasDynType)
+    : !argTypes.some((t) => t.hasDynType);
+  const find = (ts: LibType[]): Decl | null =>
+    method ? cands.findFunction(ts.slice(1), ts[0]) : cands.findFunction(ts);
+  return { find, isStatic };
+}
+
 interface Registry {
   readonly objectTypesByConstructor: Map<unknown, { readonly type: LibType }>;
   getType(name: string): LibType;
@@ -1075,18 +1097,10 @@ function translateCall(ast: Node, sc: Scope): Fn {
   const positions = receiverAst ? [receiverAst, ...argAsts] : argAsts;
   const fns = positions.map((a) => translateNode(a, sc));
   const types = positions.map(typeOf);
-  const argTypes = types.slice(method ? 1 : 0);
-  const find = (ts: LibType[]): Decl | null =>
-    method ? cands.findFunction(ts.slice(1), ts[0]) : cands.findFunction(ts);
+  const { find, isStatic } = overloadLookup(method, types, cands);
   const allowed = (d: Decl | null): Handler | undefined =>
     d && referenceHandlers.has(d.handler) ? d.handler : undefined;
 
-  const recvType = types[0] as LibType;
-  const isStatic = method
-    ? !(recvType.kind === "dyn" && cands.returnType) &&
-      !recvType.hasPlaceholderType &&
-      !argTypes.some((t) => t.hasDynType)
-    : !argTypes.some((t) => t.hasDynType);
   if (isStatic) {
     const h = allowed(find(types)) ?? unsupported(`function ${parts[0]}`);
     return callWith(h, fns);

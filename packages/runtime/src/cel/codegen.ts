@@ -40,6 +40,7 @@ import {
   isDroppedKey,
   type LibType,
   type Node,
+  overloadLookup,
   type Runtime,
   referenceHandlers,
   runtimeFor,
@@ -738,15 +739,7 @@ class Generator {
     if (cands.macro) return fail();
     const positions = receiverAst ? [receiverAst, ...argAsts] : argAsts;
     const types = positions.map(typeOf);
-    const argTypes = types.slice(method ? 1 : 0);
-    const find = (ts: LibType[]): Decl | null =>
-      method ? cands.findFunction(ts.slice(1), ts[0]) : cands.findFunction(ts);
-    const recvType = types[0] as LibType;
-    const isStatic = method
-      ? !(recvType.kind === "dyn" && cands.returnType) &&
-        !recvType.hasPlaceholderType &&
-        !argTypes.some((t) => t.hasDynType)
-      : !argTypes.some((t) => t.hasDynType);
+    const { find, isStatic } = overloadLookup(method, types, cands);
     const vals = positions.map((p) => this.value(p));
     const codes = vals.map((v) => v.code);
     /** The overload as a case: its template, else a call of its handler. */
