@@ -1,4 +1,9 @@
-// @octo/ai — LLM connections (Anthropic, OpenAI, Gemini) and AI blocks.
-// The plugin comes next (issue 6); this package currently only hosts the
-// provider wire-protocol stubs under test/stubs used to test it.
-export {};
+// @octo/ai — LLM connections (Anthropic, OpenAI, Gemini) and AI blocks, a runtime plugin.
+// `octo` loads it by default (see @octo/runtime's plugin/load-plugins.ts).
+import { aiPlugin } from "./plugin.ts";
+
+export type { AiConnection } from "./connections/index.ts";
+export { LlmError, type LlmErrorKind } from "./llm/errors.ts";
+export type * from "./llm/types.ts";
+export { aiPlugin };
+export default aiPlugin;

@@ -3,7 +3,7 @@ export { type LoadedConfig, loadConfig, loadSources } from "./config/load.ts";
 export { YamlSource } from "./config/yaml-source.ts";
 export { configJsonSchema } from "./dsl/json-schema.ts";
 export { compilePlan, type Plan } from "./engine/compile.ts";
-export { EventBus, type FlowEvent } from "./engine/events.ts";
+export { type BlockEvent, type BusEvent, EventBus, type FlowEvent } from "./engine/events.ts";
 export { type Message, newMessage } from "./engine/message.ts";
 export type { Outcome } from "./engine/outcome.ts";
 export { QueueFullError, ShuttingDownError } from "./engine/pool.ts";
@@ -11,5 +11,6 @@ export { loadRuntime, loadRuntimeFromSources, Runtime } from "./engine/runtime.t
 export { ConfigError, type Diagnostic, FlowError, formatDiagnostic } from "./errors/diagnostic.ts";
 export { consoleLogger, type Logger } from "./logging/logger.ts";
 export { defaultRegistry } from "./plugin/default-registry.ts";
+export { DEFAULT_PLUGINS, loadRegistry, PluginLoadError } from "./plugin/load-plugins.ts";
 export { Registry } from "./plugin/registry.ts";
 export type * from "./plugin/types.ts";

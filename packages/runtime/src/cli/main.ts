@@ -5,7 +5,7 @@ import { configJsonSchema } from "../dsl/json-schema.ts";
 import { loadRuntime } from "../engine/runtime.ts";
 import { type Diagnostic, formatDiagnostic } from "../errors/diagnostic.ts";
 import type { LogLevel } from "../logging/logger.ts";
-import { defaultRegistry } from "../plugin/default-registry.ts";
+import { loadRegistry } from "../plugin/load-plugins.ts";
 import type { RunFlags } from "./run.ts";
 
 export interface CliIO {
@@ -32,9 +32,9 @@ export function printDiagnostics(io: CliIO, diagnostics: Diagnostic[]) {
   io.stderr(`${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}\n`);
 }
 
-function load(io: CliIO, config: string, level: LogLevel) {
+async function load(io: CliIO, config: string, level: LogLevel) {
   const r = loadRuntime(config, {
-    registry: defaultRegistry(),
+    registry: await loadRegistry(io.env),
     osEnv: io.env,
     // The runtime builds its logger itself so that it redacts the config's secret values.
     logging: { level, write: (l) => io.stderr(`${l}\n`) },
@@ -76,7 +76,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option("--log-level <level>", "debug | info | warn | error", "info")
     .action(async (opts: { config: string; flow: string; data?: string; logLevel: LogLevel }) => {
       const body = await readData(io, opts.data);
-      const runtime = load(io, opts.config, opts.logLevel);
+      const runtime = await load(io, opts.config, opts.logLevel);
       if (!runtime.flowNames.includes(opts.flow)) {
         throw new Exit(
           1,
@@ -102,8 +102,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .command("validate")
     .description("check a config and print every error with file:line:col")
     .requiredOption("-c, --config <path>", "config file or directory")
-    .action((opts: { config: string }) => {
-      const runtime = load(io, opts.config, "info");
+    .action(async (opts: { config: string }) => {
+      const runtime = await load(io, opts.config, "info");
       io.stdout(
         `ok: ${opts.config} — service ${runtime.plan.service.name}, ${runtime.flowNames.length} flow(s)\n`,
       );
@@ -112,8 +112,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command("schema")
     .description("print the JSON Schema of the config language")
-    .action(() => {
-      io.stdout(`${JSON.stringify(configJsonSchema(defaultRegistry()), null, 2)}\n`);
+    .action(async () => {
+      io.stdout(`${JSON.stringify(configJsonSchema(await loadRegistry(io.env)), null, 2)}\n`);
     });
 
   program

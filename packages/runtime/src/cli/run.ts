@@ -3,7 +3,7 @@ import { durationMs } from "../dsl/fields.ts";
 import { consoleLogger, LOG_LEVELS, type LogLevel } from "../logging/logger.ts";
 import { type ManagementServer, startManagementServer } from "../ops/management.ts";
 import { RuntimeMetrics } from "../ops/metrics.ts";
-import { defaultRegistry } from "../plugin/default-registry.ts";
+import { loadRegistry } from "../plugin/load-plugins.ts";
 import { IntegrationService, LoadFailedError } from "../serve/service.ts";
 import { watchConfig } from "../serve/watch.ts";
 import { standaloneServices } from "../services/standalone.ts";
@@ -86,11 +86,13 @@ export async function runCommand(io: CliIO, settings: RunSettings): Promise<void
   };
   const log = consoleLogger({ ...logging, service: "octo" });
   const metrics = new RuntimeMetrics();
+  const registry = await loadRegistry(io.env);
+  metrics.observePlugins(registry);
   let service: IntegrationService;
   try {
     service = await IntegrationService.start({
       config: settings.config,
-      registry: defaultRegistry(),
+      registry,
       osEnv: io.env,
       logging,
       services: runtimeServices(io),

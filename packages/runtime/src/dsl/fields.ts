@@ -26,7 +26,7 @@ const subFlowShape = {
 export function subFlow(): z.ZodObject<typeof subFlowShape, z.core.$strict>;
 export function subFlow<S extends z.ZodRawShape>(
   extra: S,
-): z.ZodObject<typeof subFlowShape & S, z.core.$strict>;
+): z.ZodObject<Omit<typeof subFlowShape, keyof S> & S, z.core.$strict>;
 export function subFlow(extra: z.ZodRawShape = {}) {
   return z.strictObject({ ...subFlowShape, ...extra });
 }

@@ -19,6 +19,28 @@ export interface FlowEvent {
   reason?: string;
 }
 
+/**
+ * What a block reports about its own work (an LLM call's tokens and latency, a fallback taken),
+ * beside the message's life events. `name` is namespaced by the block's plugin ("ai.call").
+ */
+export interface BlockEvent {
+  type: "block";
+  name: string;
+  flow: string;
+  /** The block's type, and its `name:` when it has one ("ai-router router"). */
+  block: string;
+  eventID: string;
+  correlationID: string;
+  time: string;
+  data: Record<string, unknown>;
+}
+
+export type BusEvent = FlowEvent | BlockEvent;
+
+type Listener<T extends BusEvent["type"] | "*"> = (
+  e: T extends "*" ? BusEvent : T extends "block" ? BlockEvent : FlowEvent,
+) => void;
+
 /** A typed event bus; emitting costs nothing when nobody listens. */
 export class EventBus {
   private readonly emitter = new EventEmitter();
@@ -27,7 +49,7 @@ export class EventBus {
     this.emitter.setMaxListeners(0);
   }
 
-  on(type: FlowEventType | "*", listener: (e: FlowEvent) => void): () => void {
+  on<T extends BusEvent["type"] | "*">(type: T, listener: Listener<T>): () => void {
     this.emitter.on(type, listener);
     return () => this.emitter.off(type, listener);
   }
@@ -36,7 +58,7 @@ export class EventBus {
     return this.emitter.eventNames().length > 0;
   }
 
-  emit(event: FlowEvent): void {
+  emit(event: BusEvent): void {
     this.emitter.emit(event.type, event);
     this.emitter.emit("*", event);
   }

@@ -8,7 +8,7 @@ import type { Exec, RuntimeHandle } from "../plugin/types.ts";
 import { standaloneServices } from "../services/standalone.ts";
 import type { RuntimeServices } from "../services/types.ts";
 import { type CompiledFlow, compilePlan, type Plan } from "./compile.ts";
-import { EventBus, type FlowEvent, type FlowEventType } from "./events.ts";
+import { type BlockEvent, EventBus, type FlowEvent, type FlowEventType } from "./events.ts";
 import { type Message, newMessage } from "./message.ts";
 import type { Outcome } from "./outcome.ts";
 import { QueueFullError, WorkerPool } from "./pool.ts";
@@ -22,6 +22,8 @@ export interface RuntimeObserver {
   /** Every bus event, without building the event (durationMs for completed/failed/dropped). */
   flowEvent?(type: FlowEventType, flow: string, durationMs: number | undefined, reason?: string): void;
   connectorError(connector: string, kind: string): void;
+  /** Every block event (the plugins' metrics read them). */
+  blockEvent?(event: BlockEvent): void;
 }
 
 export interface RuntimeOptions {
@@ -126,6 +128,22 @@ export class Runtime implements RuntimeHandle {
 
   connectorError(connector: string, kind: string): void {
     this.observer?.connectorError(connector, kind);
+  }
+
+  blockEvent(msg: Message, exec: Exec, block: string, name: string, data: Record<string, unknown>): void {
+    if (!this.observer?.blockEvent && !this.events.active) return;
+    const event: BlockEvent = {
+      type: "block",
+      name,
+      flow: exec.flow,
+      block,
+      eventID: msg.eventID,
+      correlationID: msg.correlationID,
+      time: new Date().toISOString(),
+      data,
+    };
+    this.observer?.blockEvent?.(event);
+    this.events.emit(event);
   }
 
   /** Creates connector instances and, when `sources` is true, starts every flow's source. */

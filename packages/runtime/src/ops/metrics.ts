@@ -1,6 +1,8 @@
-import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
-import type { FlowEventType } from "../engine/events.ts";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from "prom-client";
+import type { BlockEvent, FlowEventType } from "../engine/events.ts";
 import type { FlowLoad, RuntimeObserver } from "../engine/runtime.ts";
+import type { Registry as PluginRegistry } from "../plugin/registry.ts";
+import type { PluginMetrics } from "../plugin/types.ts";
 import { type DurationSeries, FlowHistogram } from "./flow-histogram.ts";
 
 /** What the metrics read from the runtime that serves right now (it changes on reload). */
@@ -24,6 +26,9 @@ export class RuntimeMetrics implements RuntimeObserver {
   private readonly duration: FlowHistogram;
   private readonly connectorErrors: Counter<"connector" | "kind">;
   private readonly reloads: Counter<"result">;
+  /** The plugins' block-event handlers (their metrics). */
+  private readonly pluginObservers: ((event: BlockEvent) => void)[] = [];
+  private readonly pluginsObserved = new Set<string>();
   private readonly flows = new Map<
     string,
     {
@@ -106,6 +111,25 @@ export class RuntimeMetrics implements RuntimeObserver {
     gauge("octo_flow_queue_depth", "Messages waiting in a flow's bounded queue", (l) => l.queued);
     gauge("octo_flow_queue_capacity", "Size of a flow's bounded queue (buffer)", (l) => l.buffer);
     gauge("octo_flow_running", "Messages a flow's workers are processing now", (l) => l.running);
+  }
+
+  /** Declares the metrics of every plugin in `plugins` (once per plugin name). */
+  observePlugins(plugins: PluginRegistry): void {
+    const registers = [this.registry];
+    const factory: PluginMetrics = {
+      counter: (name, help, labelNames) => new Counter({ name, help, labelNames, registers }),
+      histogram: (name, help, labelNames, buckets) =>
+        new Histogram({ name, help, labelNames, buckets: [...buckets], registers }),
+    };
+    for (const plugin of plugins.pluginDefinitions) {
+      if (!plugin.metrics || this.pluginsObserved.has(plugin.name)) continue;
+      this.pluginsObserved.add(plugin.name);
+      this.pluginObservers.push(plugin.metrics(factory));
+    }
+  }
+
+  blockEvent(event: BlockEvent): void {
+    for (const observe of this.pluginObservers) observe(event);
   }
 
   /** Points the gauges at the runtime that serves now. */

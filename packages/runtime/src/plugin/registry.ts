@@ -5,6 +5,8 @@ export class Registry {
   readonly blocks = new Map<string, BlockDefinition>();
   readonly connectors = new Map<string, ConnectorDefinition>();
   readonly plugins: string[] = [];
+  /** Every plugin registered, in order (their metrics are declared from here). */
+  readonly pluginDefinitions: OctoPlugin[] = [];
 
   use(plugin: OctoPlugin): this {
     for (const b of plugin.blocks ?? []) {
@@ -18,6 +20,7 @@ export class Registry {
       this.connectors.set(c.type, c);
     }
     this.plugins.push(plugin.name);
+    this.pluginDefinitions.push(plugin);
     return this;
   }
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Path } from "../config/yaml-source.ts";
+import type { BlockEvent } from "../engine/events.ts";
 import type { Message } from "../engine/message.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { RuntimeServices } from "../services/types.ts";
@@ -13,7 +14,29 @@ export interface OctoPlugin {
   name: string;
   blocks?: BlockDefinition[];
   connectors?: ConnectorDefinition[];
-  /** Extra CEL variables the plugin's blocks declare in their own scopes are given per expression. */
+  /**
+   * The plugin's Prometheus metrics: declared once through `metrics` when a process serves
+   * `/metrics`, then fed every block event (of every plugin; pick yours by `name`).
+   */
+  metrics?(metrics: PluginMetrics): (event: BlockEvent) => void;
+}
+
+/** Label values by label name. */
+export type MetricLabels = Record<string, string>;
+
+/** What a plugin may declare in the runtime's metrics registry (names start with `octo_`). */
+export interface PluginMetrics {
+  counter(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+  ): { inc(labels: MetricLabels, value?: number): void };
+  histogram(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    buckets: readonly number[],
+  ): { observe(labels: MetricLabels, value: number): void };
 }
 
 /** A compiled, runnable piece of a flow. Mutates the message in place; sync when it can be. */
@@ -45,6 +68,11 @@ export interface RuntimeHandle {
   readonly services: RuntimeServices;
   /** Counts an error of a connector (the `octo_connector_errors_total` metric). */
   connectorError(connector: string, kind: string): void;
+  /**
+   * Reports what a block did (an LLM call, a fallback taken) on the event bus and to the
+   * plugins' metrics. `block` names the block ("ai-router" or "ai-router triage").
+   */
+  blockEvent(msg: Message, exec: Exec, block: string, name: string, data: Record<string, unknown>): void;
 }
 
 /** A compiled CEL expression bound to the runtime's env. */

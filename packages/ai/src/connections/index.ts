@@ -1,0 +1,70 @@
+import { type ConnectorDefinition, durationMs } from "@octo/runtime/plugin";
+import type { LlmClient, LlmSettings, Provider } from "../llm/types.ts";
+import { type LlmConnectionSettings, llmSettings, PROVIDER_DEFAULTS } from "./spec.ts";
+
+/** A named LLM connection as blocks use it. */
+export interface AiConnection {
+  readonly name: string;
+  readonly provider: Provider;
+  /** The configured model (the metrics label: a bounded set, unlike dated snapshot names). */
+  readonly model: string;
+  readonly client: LlmClient;
+}
+
+/** Each provider's module is imported only when a config declares a connection to it. */
+const createClient: Record<
+  Provider,
+  (settings: LlmSettings, secrets: readonly string[]) => Promise<LlmClient>
+> = {
+  anthropic: async (s, secrets) =>
+    (await import("../providers/anthropic.ts")).createAnthropicClient(s, secrets),
+  openai: async (s, secrets) => (await import("../providers/openai.ts")).createOpenAIClient(s, secrets),
+  gemini: async (s, secrets) => (await import("../providers/gemini.ts")).createGeminiClient(s, secrets),
+};
+
+export function toLlmSettings(s: LlmConnectionSettings): LlmSettings {
+  return {
+    apiKey: String(s.apiKey),
+    model: s.model,
+    baseURL: s.baseURL,
+    maxTokens: s.maxTokens,
+    temperature: s.temperature,
+    timeoutMs: durationMs(s.timeout),
+    retries: s.retries,
+    api: s.api,
+  };
+}
+
+/**
+ * The connection type `type` of a provider. The runtime spec names them `anthropic`, `openai`
+ * and `gemini`; the editor writes `llm-anthropic` … — both load, as the same connection.
+ */
+function llmConnection(
+  provider: Provider,
+  type: string,
+): ConnectorDefinition<LlmConnectionSettings, AiConnection> {
+  const d = PROVIDER_DEFAULTS[provider];
+  return {
+    type,
+    label: d.label,
+    category: "llm",
+    description:
+      `${d.label} models through the official SDK, for the AI blocks: model (default ${d.model}), ` +
+      "API key from an env var, base URL, temperature, max tokens, timeout and retries." +
+      (type === provider ? "" : ` Same as type ${provider}.`),
+    settings: llmSettings(provider),
+    create: async (settings, ctx) => ({
+      name: ctx.name,
+      provider,
+      model: settings.model,
+      client: await createClient[provider](toLlmSettings(settings), ctx.secrets),
+    }),
+  };
+}
+
+const PROVIDERS: Provider[] = ["anthropic", "openai", "gemini"];
+
+export const llmConnections: ConnectorDefinition[] = PROVIDERS.flatMap((p) => [
+  llmConnection(p, p),
+  llmConnection(p, `llm-${p}`),
+]);
