@@ -28,8 +28,8 @@ export const BUNDLE_ENTRY = "octo.js";
 /** pino-pretty is required by name at run time (logging/logger.ts, text logs only), so it stays a package. */
 export const EXTERNAL = ["pino-pretty"];
 
-// What the bundle is made of: a change to any of these makes dist/ stale.
-const INPUTS = ["src", "build", "package.json"];
+// What the bundle is made of (the default plugins included): a change to any of these makes dist/ stale.
+const INPUTS = ["src", "build", "package.json", "../ai/src", "../ai/package.json"];
 
 /**
  * Node's built-ins through require() instead of ESM imports. The ESM facade of a built-in reads

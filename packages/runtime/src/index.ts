@@ -10,6 +10,7 @@ export { QueueFullError, ShuttingDownError } from "./engine/pool.ts";
 export { loadRuntime, loadRuntimeFromSources, Runtime } from "./engine/runtime.ts";
 export { ConfigError, type Diagnostic, FlowError, formatDiagnostic } from "./errors/diagnostic.ts";
 export { consoleLogger, type Logger } from "./logging/logger.ts";
+export { RuntimeMetrics } from "./ops/metrics.ts";
 export { defaultRegistry } from "./plugin/default-registry.ts";
 export { DEFAULT_PLUGINS, loadRegistry, PluginLoadError } from "./plugin/load-plugins.ts";
 export { Registry } from "./plugin/registry.ts";

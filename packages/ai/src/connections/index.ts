@@ -22,11 +22,12 @@ const createClient: Record<
   gemini: async (s, secrets) => (await import("../providers/gemini.ts")).createGeminiClient(s, secrets),
 };
 
-export function toLlmSettings(s: LlmConnectionSettings): LlmSettings {
+/** Empty model and baseURL mean the defaults, so a config can pass optional env vars straight through. */
+export function toLlmSettings(provider: Provider, s: LlmConnectionSettings): LlmSettings {
   return {
     apiKey: String(s.apiKey),
-    model: s.model,
-    baseURL: s.baseURL,
+    model: s.model || PROVIDER_DEFAULTS[provider].model,
+    baseURL: s.baseURL || undefined,
     maxTokens: s.maxTokens,
     temperature: s.temperature,
     timeoutMs: durationMs(s.timeout),
@@ -53,12 +54,15 @@ function llmConnection(
       "API key from an env var, base URL, temperature, max tokens, timeout and retries." +
       (type === provider ? "" : ` Same as type ${provider}.`),
     settings: llmSettings(provider),
-    create: async (settings, ctx) => ({
-      name: ctx.name,
-      provider,
-      model: settings.model,
-      client: await createClient[provider](toLlmSettings(settings), ctx.secrets),
-    }),
+    create: async (settings, ctx) => {
+      const llm = toLlmSettings(provider, settings);
+      return {
+        name: ctx.name,
+        provider,
+        model: llm.model,
+        client: await createClient[provider](llm, ctx.secrets),
+      };
+    },
   };
 }
 

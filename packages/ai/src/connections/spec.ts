@@ -38,15 +38,20 @@ export function llmSettings(provider: Provider) {
         message: `is empty: write apiKey: ${ENV_REF} and declare NAME under env: (required: true, secret: true)`,
       })
       .meta({ description: `the API key; write ${ENV_REF} for a declared env var (never the key itself)` }),
-    model: z.string().min(1).default(d.model).meta({ description: "the model every call uses" }),
+    model: z
+      .string()
+      .default(d.model)
+      .meta({ description: `the model every call uses; empty means ${d.model}` }),
     baseURL: z
       .string()
       .superRefine((v, ctx) => {
-        const problem = baseURLProblem(v);
+        const problem = v === "" ? undefined : baseURLProblem(v);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional()
-      .meta({ description: `overrides the provider's endpoint (${d.docs}): a proxy, a gateway, a stub` }),
+      .meta({
+        description: `overrides the provider's endpoint (${d.docs}): a proxy, a gateway, a stub; empty means unset`,
+      }),
     maxTokens: z
       .number()
       .int()

@@ -9,6 +9,17 @@ import type { OctoPlugin } from "./types.ts";
  */
 export const DEFAULT_PLUGINS = ["@octo/ai"] as const;
 
+/**
+ * Plugins built into a release bundle, by package name: the bundle imports them through its own
+ * chunks (one copy of zod and of the runtime) instead of resolving the package at run time.
+ */
+const bundled = new Map<string, () => Promise<unknown>>();
+
+/** Called by the release bundle's entry before the CLI starts. */
+export function bundlePlugins(plugins: Record<string, () => Promise<unknown>>): void {
+  for (const [name, load] of Object.entries(plugins)) bundled.set(name, load);
+}
+
 /** Thrown when a plugin cannot be loaded; the CLI prints the message. */
 export class PluginLoadError extends Error {}
 
@@ -45,7 +56,7 @@ async function importPlugin(name: string, required: boolean): Promise<OctoPlugin
     name.startsWith(".") || name.startsWith("/") ? new URL(name, `file://${process.cwd()}/`).href : name;
   let mod: { default?: unknown; plugin?: unknown };
   try {
-    mod = await import(specifier);
+    mod = (await (bundled.get(name)?.() ?? import(specifier))) as typeof mod;
   } catch (e) {
     const code = (e as { code?: string }).code;
     const missing = code === "ERR_MODULE_NOT_FOUND" && String((e as Error).message).includes(`'${name}'`);

@@ -25,7 +25,8 @@ const fields = z.strictObject({
   maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
 });
 
-type Fields = z.infer<typeof fields> & { name?: string };
+/** A leaf block: its fields sit under `settings:`. */
+type Node = { name?: string; settings: z.infer<typeof fields> };
 
 /** An example as written: JSON text is parsed, any other string is itself. */
 function exampleValue(value: unknown): unknown {
@@ -51,7 +52,7 @@ function rootObject(schema: JsonSchema): { schema: JsonSchema; unwrap: (v: unkno
   };
 }
 
-export const aiMapping: BlockDefinition<Fields> = {
+export const aiMapping: BlockDefinition<Node> = {
   type: "ai-mapping",
   label: "AI Mapping",
   category: "processor",
@@ -60,9 +61,9 @@ export const aiMapping: BlockDefinition<Fields> = {
     "against outputSchema (or the shape of outputExample) and becomes the body.",
   kind: "leaf",
   fields,
-  compile(node, ctx) {
+  compile({ name, settings: node }, ctx) {
     checkConnector(ctx, node.connector);
-    const block = blockLabel(node, "ai-mapping");
+    const block = blockLabel({ name }, "ai-mapping");
     const output = exampleValue(node.outputExample);
     let target: JsonSchema = {};
     if (node.outputSchema !== undefined) {
