@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the configs under test write ${NAME} env references
 import { describe, expect, it } from "vitest";
 import { aiRuntime, loadErrors } from "../../test/runtime.ts";
 import type { AiConnection } from "./index.ts";
