@@ -8,7 +8,7 @@ import {
 } from "@octo/runtime/plugin";
 import { z } from "zod";
 import { bodyText, clip, parseJsonAnswer } from "../../json/answer.ts";
-import { parseSchema, type Validator, validatorFor } from "../../json/schema.ts";
+import { parseSchema, validatorFor } from "../../json/schema.ts";
 import type { ChatTurn, JsonSchema, ToolCall, ToolResult, ToolSpec, Usage } from "../../llm/types.ts";
 import {
   blockLabel,
@@ -140,13 +140,8 @@ export const aiAgent: BlockDefinition<Fields> = {
       const tool = tools.get(call.name);
       if (!tool) return fail(`there is no tool named "${call.name}"; tools: ${[...tools.keys()].join(", ")}`);
       if (call.malformed) return fail(`the arguments are not JSON: ${clip(String(call.arguments))}`);
-      let validate: Validator;
-      try {
-        validate = await validatorFor(tool.schema);
-      } catch (e) {
-        throw new Error(`tool ${call.name}: inputSchema: ${(e as Error).message}`);
-      }
-      const problems = validate(call.arguments);
+      // Compiled (and checked) when the block started.
+      const problems = (await validatorFor(tool.schema))(call.arguments);
       if (problems.length > 0)
         return fail(`the arguments do not match the input schema: ${problems.join("; ")}`);
       // The tool sees the caller's vars but cannot change them: it runs on a copy.
@@ -165,6 +160,14 @@ export const aiAgent: BlockDefinition<Fields> = {
     };
 
     return async (msg, exec) => {
+      // Invalid tool schemas are found before the first (paid) model call.
+      await Promise.all(
+        [...tools].map(([name, t]) =>
+          validatorFor(t.schema).catch((e: Error) => {
+            throw new Error(`tool ${name}: inputSchema: ${e.message}`);
+          }),
+        ),
+      );
       const turns: ChatTurn[] = [{ role: "user", text: bodyText(msg.body) }];
       const usage: Usage = { inputTokens: 0, outputTokens: 0 };
       const record = (iterations: number) => {

@@ -40,7 +40,8 @@ function exampleValue(value: unknown): unknown {
 
 /** Structured-output modes want an object at the root: other schemas are wrapped in {result}. */
 function rootObject(schema: JsonSchema): { schema: JsonSchema; unwrap: (v: unknown) => unknown } {
-  if (schema.type === "object") return { schema, unwrap: (v) => v };
+  const isObject = schema.type === "object" || (schema.type === undefined && "properties" in schema);
+  if (isObject) return { schema, unwrap: (v) => v };
   return {
     schema: {
       type: "object",
@@ -88,6 +89,8 @@ export const aiMapping: BlockDefinition<Node> = {
     const system = lines.join("\n");
 
     return async (msg, exec) => {
+      // An invalid schema is found before the (paid) model call.
+      const validate = await validatorFor(target);
       const res = await callModel(
         node.connector,
         {
@@ -103,7 +106,7 @@ export const aiMapping: BlockDefinition<Node> = {
       const answer = parseJsonAnswer(res.text);
       if (!answer.ok) throw new Error(`the model's output is unusable: ${answer.problem}`);
       const value = unwrap(answer.value);
-      const problems = (await validatorFor(target))(value);
+      const problems = validate(value);
       if (problems.length > 0)
         throw new Error(`the model's output does not match the target schema: ${problems.join("; ")}`);
       msg.body = value;

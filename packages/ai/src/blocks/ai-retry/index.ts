@@ -65,13 +65,15 @@ export const aiRetry: BlockDefinition<Fields> = {
           try {
             text = (await callModel(node.connector, { system, turns }, msg, exec, block)).text;
           } catch (e) {
+            // A cancelled message (shutdown, a failed fork sibling) is not this block's failure.
+            if (exec.signal?.aborted) throw e;
             lastError = e;
             break;
           }
           turns.push({ role: "assistant", text, toolCalls: [] });
           const revised = parseJsonAnswer(text);
           if (!revised.ok) {
-            lastError = new Error(`the model's revision is unusable: ${revised.problem}`);
+            // The process's own last error stays the one reported: it is what needs fixing.
             feedback = `That answer is unusable: ${revised.problem}. Answer only with the corrected input as JSON.`;
             continue;
           }
@@ -80,7 +82,7 @@ export const aiRetry: BlockDefinition<Fields> = {
         restore(msg, input, vars);
         try {
           await attempt(msg, exec);
-          if (n > 1) exec.runtime.blockEvent(msg, exec, block, "ai.retry", { attempts: n, outcome: "ok" });
+          if (n > 1) exec.runtime.blockEvent(msg, exec, block, "ai.retry", { attempt: n, outcome: "ok" });
           return;
         } catch (e) {
           lastError = e;
