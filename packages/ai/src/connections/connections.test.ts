@@ -29,7 +29,7 @@ describe("LLM connections", () => {
     ["llm-anthropic", "claude-sonnet-4-6"],
     ["llm-openai", "gpt-5.4"],
     ["llm-gemini", "gemini-3.5-flash"],
-  ])("%s defaults to %s, also when model is an empty env var", async (type, model) => {
+  ])("R4.1 %s defaults to %s, also when model is an empty env var", async (type, model) => {
     const conn = await connection(type, "{ apiKey: '${KEY}', model: '${MODEL}', baseURL: '${BASE}' }");
     expect(conn).toMatchObject({ name: "llm", provider: type.replace("llm-", ""), model });
     expect(conn.client).toMatchObject({ provider: type.replace("llm-", ""), model });

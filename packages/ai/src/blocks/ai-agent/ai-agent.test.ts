@@ -52,7 +52,7 @@ describe("ai-agent (OpenAI)", () => {
   const start = (yaml: string, api = "chat-completions") =>
     aiRuntime(llmHead("openai", `${stub.url}/v1`, `, api: ${api}`) + yaml, { LLM_KEY: stub.apiKey });
 
-  it("runs the tool loop over Chat Completions: tool result back as a tool message, JSON answer as body", async () => {
+  it("R3.16 ai-agent: runs the tool loop over Chat Completions: tool result back as a tool message, JSON answer as body", async () => {
     stub.enqueue(
       openaiChatCompletion(
         { toolCalls: [{ id: "call_1", name: "greet", arguments: { name: "Ada" } }] },

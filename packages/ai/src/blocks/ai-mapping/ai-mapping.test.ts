@@ -51,7 +51,7 @@ describe("ai-mapping (Anthropic)", () => {
     expect(stub.requests).toHaveLength(0);
   });
 
-  it("asks with output_config.format and makes the structured answer the body", async () => {
+  it("R3.17 ai-mapping: asks with output_config.format and makes the structured answer the body", async () => {
     stub.enqueue(anthropicText('{"customer": "ACME", "total": 12.5}'));
     const ai = await start(
       flows(

@@ -58,7 +58,7 @@ describe("ai-retry (Anthropic)", () => {
     expect(ai.blockEvents("ai.call")).toHaveLength(0);
   });
 
-  it("asks the model with the input and the error and re-runs process on its revision, from clean vars", async () => {
+  it("R3.18 ai-retry: asks the model with the input and the error and re-runs process on its revision, from clean vars", async () => {
     stub.enqueue(anthropicText('```json\n{"customer": {"id": "c7"}}\n```'));
     const ai = await start(flows());
     const outcome = await ai.runtime.invoke("order", { cust: "c7" }, { vars: { tenant: "t1" } });

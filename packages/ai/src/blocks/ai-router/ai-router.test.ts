@@ -36,7 +36,7 @@ describe("ai-router", () => {
 
   const start = (yaml: string) => aiRuntime(llmHead("anthropic", stub.url) + yaml, { LLM_KEY: stub.apiKey });
 
-  it("runs the route the model picks, asking with the routes as an enum of a structured answer", async () => {
+  it("R3.15 ai-router: runs the route the model picks, asking with the routes as an enum of a structured answer", async () => {
     stub.enqueue(
       anthropicMessage([{ type: "text", text: '{"route": "billing", "reason": "refund"}' }], {
         inputTokens: 42,
@@ -86,17 +86,20 @@ describe("ai-router", () => {
     ],
     ["a malformed answer", "I think billing", "malformed", "the answer is not JSON"],
     ["no route", '{"route": "none", "reason": "spam"}', "no-route", "the model chose no route: spam"],
-  ])("takes default on %s and reports it as an ai.fallback event", async (_, answer, reason, detail) => {
-    stub.enqueue(anthropicText(answer));
-    const ai = await start(flows());
-    const outcome = await ai.runtime.invoke("triage", { text: "hello" });
-    await ai.runtime.stop();
-    expect(outcome.message.body).toEqual({ team: "humans" });
-    const [fallback] = ai.blockEvents("ai.fallback");
-    expect(fallback?.data).toMatchObject({ reason });
-    expect(fallback?.data.detail).toContain(detail);
-    expect(ai.lines.some((l) => l.level === "warn" && l.message.includes("running default"))).toBe(true);
-  });
+  ])(
+    "R3.15b ai-router: takes default on %s and reports it as an ai.fallback event",
+    async (_, answer, reason, detail) => {
+      stub.enqueue(anthropicText(answer));
+      const ai = await start(flows());
+      const outcome = await ai.runtime.invoke("triage", { text: "hello" });
+      await ai.runtime.stop();
+      expect(outcome.message.body).toEqual({ team: "humans" });
+      const [fallback] = ai.blockEvents("ai.fallback");
+      expect(fallback?.data).toMatchObject({ reason });
+      expect(fallback?.data.detail).toContain(detail);
+      expect(ai.lines.some((l) => l.level === "warn" && l.message.includes("running default"))).toBe(true);
+    },
+  );
 
   it("fails with the reason when there is no default", async () => {
     stub.enqueue(anthropicText('{"route": "sales", "reason": "?"}'));
