@@ -12,7 +12,7 @@ import Anthropic, {
 } from "@anthropic-ai/sdk";
 import type { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, ChatResponse, ChatTurn, LlmClient, LlmSettings, ToolCall } from "../llm/types.ts";
-import { kindOfStatus, llmError, parseArguments } from "./shared.ts";
+import { kindOfStatus, llmError, parseArguments, rootCause } from "./shared.ts";
 
 type ContentBlockParam = Anthropic.ContentBlockParam;
 /** The two roles turns map to, with block content (so adjacent ones can be merged). */
@@ -158,11 +158,4 @@ function toLlmError(err: unknown, signal: AbortSignal | undefined, secrets: read
     detail: err instanceof Error ? err.message : String(err),
     secrets,
   });
-}
-
-/** The innermost cause's message ("connect ECONNREFUSED 127.0.0.1:1"), not the SDK's "Connection error.". */
-function rootCause(err: Error): string {
-  let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : err.message;
 }

@@ -14,7 +14,7 @@ import {
 } from "@google/genai";
 import type { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, ChatResponse, ChatTurn, LlmClient, LlmSettings, ToolCall } from "../llm/types.ts";
-import { kindOfStatus, llmError, parseArguments } from "./shared.ts";
+import { kindOfStatus, llmError, parseArguments, rootCause } from "./shared.ts";
 
 // Backoff between retries (the SDK ignores retry-after): the same as the Anthropic and OpenAI SDKs.
 const INITIAL_DELAY_S = 0.5;
@@ -40,7 +40,7 @@ const retryableFetch: Fetch = async (input, init) => {
   try {
     return await fetch(input, init);
   } catch (err) {
-    if (err instanceof TypeError) throw new ConnectionFailure(describeCause(err), { cause: err });
+    if (err instanceof TypeError) throw new ConnectionFailure(rootCause(err), { cause: err });
     throw err;
   }
 };
@@ -224,11 +224,4 @@ function apiErrorMessage(body: string): string {
     // Not JSON: the body as it came.
   }
   return body;
-}
-
-/** fetch's "fetch failed" says little; the cause holds e.g. "connect ECONNREFUSED 127.0.0.1:9". */
-function describeCause(err: Error): string {
-  const cause: unknown = err.cause;
-  if (cause instanceof Error && cause.message !== "") return cause.message;
-  return err.message;
 }

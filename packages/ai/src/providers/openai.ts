@@ -22,7 +22,7 @@ import type {
   ToolResult,
   ToolSpec,
 } from "../llm/types.ts";
-import { kindOfStatus, llmError, parseArguments } from "./shared.ts";
+import { kindOfStatus, llmError, parseArguments, rootCause } from "./shared.ts";
 
 type ChatParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 type ResponsesParams = OpenAI.Responses.ResponseCreateParamsNonStreaming;
@@ -297,7 +297,7 @@ function toLlmError(
     return llmError("openai", "timeout", { detail: `no answer within ${timeoutMs} ms`, secrets });
   }
   if (err instanceof APIConnectionError) {
-    return llmError("openai", "connection", { detail: causeMessage(err), secrets });
+    return llmError("openai", "connection", { detail: rootCause(err), secrets });
   }
   if (err instanceof APIError && err.status !== undefined) {
     const kind =
@@ -318,15 +318,4 @@ function providerMessage(err: APIError): string | undefined {
   const body = err.error;
   if (isRecord(body) && typeof body.message === "string") return body.message;
   return undefined;
-}
-
-/** The innermost cause (e.g. "connect ECONNREFUSED 127.0.0.1:9"), not the SDK's "Connection error.". */
-function causeMessage(err: Error): string {
-  let current: unknown = err;
-  let message = err.message;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current.message) message = current.message;
-    current = current.cause;
-  }
-  return message;
 }

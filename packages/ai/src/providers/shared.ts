@@ -44,3 +44,17 @@ export function kindOfStatus(status: number): LlmErrorKind {
   if (status >= 500) return "server";
   return "request";
 }
+
+/**
+ * The innermost non-empty cause's message ("connect ECONNREFUSED 127.0.0.1:9"): SDKs and fetch wrap
+ * network failures in "Connection error." / "fetch failed", which say nothing.
+ */
+export function rootCause(err: Error): string {
+  let message = err.message;
+  let current: unknown = err.cause;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current.message) message = current.message;
+    current = current.cause;
+  }
+  return message;
+}
