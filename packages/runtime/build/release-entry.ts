@@ -1,7 +1,6 @@
 // The release bundle's entry (dist/octo.js): what only a bundle needs, then the CLI's entry.
+// Modules evaluate in this order, and only cheap ones come before entry.ts (it turns the compile
+// cache on before the bulk of the code is compiled).
 import "./pino-paths.ts";
-import { bundlePlugins } from "../src/plugin/load-plugins.ts";
-
-// The default plugins ship inside the bundle (their SDKs stay chunks loaded on first use).
-bundlePlugins({ "@octo/ai": () => import("@octo/ai") });
-await import("../src/cli/entry.ts");
+import "./default-plugins.ts";
+import "../src/cli/entry.ts";

@@ -5,19 +5,22 @@ import { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, ChatResponse } from "../llm/types.ts";
 
 /** Fields every AI block has. */
-export const connectorField = z
-  .string()
-  .min(1)
-  .meta({ description: "an LLM connection (anthropic, openai or gemini) declared under connectors:" });
-export const promptField = z
-  .string()
-  .min(1)
-  .meta({ description: "instructions for the model; the body is sent beside them as the input" });
-export const guardrailField = z
-  .string()
-  .min(1)
-  .optional()
-  .meta({ description: "a rule the input must keep; when the model finds it broken, default: runs" });
+export const connectorField = () =>
+  z
+    .string()
+    .min(1)
+    .meta({ description: "an LLM connection (anthropic, openai or gemini) declared under connectors:" });
+export const promptField = () =>
+  z
+    .string()
+    .min(1)
+    .meta({ description: "instructions for the model; the body is sent beside them as the input" });
+export const guardrailField = () =>
+  z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "a rule the input must keep; when the model finds it broken, default: runs" });
 
 /** Names the block in errors and events: its `name:`, else its type. */
 export function blockLabel(node: { name?: string | undefined }, type: string): string {

@@ -1,4 +1,5 @@
 import { type ConnectorDefinition, durationMs } from "@octo/runtime/plugin";
+import { once } from "../lazy.ts";
 import type { LlmClient, LlmSettings, Provider } from "../llm/types.ts";
 import { type LlmConnectionSettings, llmSettings, PROVIDER_DEFAULTS } from "./spec.ts";
 
@@ -45,6 +46,7 @@ function llmConnection(
   type: string,
 ): ConnectorDefinition<LlmConnectionSettings, AiConnection> {
   const d = PROVIDER_DEFAULTS[provider];
+  const settings = once(() => llmSettings(provider));
   return {
     type,
     label: d.label,
@@ -53,7 +55,9 @@ function llmConnection(
       `${d.label} models through the official SDK, for the AI blocks: model (default ${d.model}), ` +
       "API key from an env var, base URL, temperature, max tokens, timeout and retries." +
       (type === provider ? "" : ` Same as type ${provider}.`),
-    settings: llmSettings(provider),
+    get settings() {
+      return settings();
+    },
     create: async (settings, ctx) => {
       const llm = toLlmSettings(provider, settings);
       return {

@@ -1,3 +1,4 @@
+import { bundled } from "./bundled.ts";
 import { defaultRegistry } from "./default-registry.ts";
 import type { Registry } from "./registry.ts";
 import type { OctoPlugin } from "./types.ts";
@@ -8,17 +9,6 @@ import type { OctoPlugin } from "./types.ts";
  * depends on @octo/ai). One that is not installed is skipped.
  */
 export const DEFAULT_PLUGINS = ["@octo/ai"] as const;
-
-/**
- * Plugins built into a release bundle, by package name: the bundle imports them through its own
- * chunks (one copy of zod and of the runtime) instead of resolving the package at run time.
- */
-const bundled = new Map<string, () => Promise<unknown>>();
-
-/** Called by the release bundle's entry before the CLI starts. */
-export function bundlePlugins(plugins: Record<string, () => Promise<unknown>>): void {
-  for (const [name, load] of Object.entries(plugins)) bundled.set(name, load);
-}
 
 /** Thrown when a plugin cannot be loaded; the CLI prints the message. */
 export class PluginLoadError extends Error {}

@@ -9,6 +9,7 @@ import {
 import { z } from "zod";
 import { bodyText, clip, parseJsonAnswer } from "../../json/answer.ts";
 import { parseSchema, validatorFor } from "../../json/schema.ts";
+import { once } from "../../lazy.ts";
 import type { ChatTurn, JsonSchema, ToolCall, ToolResult, ToolSpec, Usage } from "../../llm/types.ts";
 import {
   blockLabel,
@@ -26,41 +27,43 @@ export const AGENT_VAR = "agent";
 export const DEFAULT_MAX_ITERATIONS = 8;
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-const fields = z.strictObject({
-  connector: connectorField,
-  prompt: promptField,
-  guardrail: guardrailField,
-  tools: z
-    .array(
-      subFlow({
-        name: z
-          .string()
-          .min(1)
-          .meta({ description: "the tool's name as the model calls it ([a-zA-Z0-9_-], ≤ 64)" }),
-        description: z.string().min(1).meta({ description: "what the tool does; the model reads it" }),
-        inputSchema: z
-          .union([z.record(z.string(), z.unknown()), z.string()])
-          .optional()
-          .meta({
-            description: "JSON Schema of the arguments (a mapping or JSON text); any object when unset",
-          }),
-      }),
-    )
-    .min(1),
-  maxIterations: z
-    .number()
-    .int()
-    .min(1)
-    .max(50)
-    .default(DEFAULT_MAX_ITERATIONS)
-    .meta({ description: "model calls before the agent gives up (default: runs)" }),
-  default: subFlow()
-    .optional()
-    .meta({ description: "runs when the guardrail is broken or no answer comes within maxIterations" }),
-  maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
-});
+const fields = once(() =>
+  z.strictObject({
+    connector: connectorField(),
+    prompt: promptField(),
+    guardrail: guardrailField(),
+    tools: z
+      .array(
+        subFlow({
+          name: z
+            .string()
+            .min(1)
+            .meta({ description: "the tool's name as the model calls it ([a-zA-Z0-9_-], ≤ 64)" }),
+          description: z.string().min(1).meta({ description: "what the tool does; the model reads it" }),
+          inputSchema: z
+            .union([z.record(z.string(), z.unknown()), z.string()])
+            .optional()
+            .meta({
+              description: "JSON Schema of the arguments (a mapping or JSON text); any object when unset",
+            }),
+        }),
+      )
+      .min(1),
+    maxIterations: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(DEFAULT_MAX_ITERATIONS)
+      .meta({ description: "model calls before the agent gives up (default: runs)" }),
+    default: subFlow()
+      .optional()
+      .meta({ description: "runs when the guardrail is broken or no answer comes within maxIterations" }),
+    maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
+  }),
+);
 
-type Fields = z.infer<typeof fields> & { name?: string };
+type Fields = z.infer<ReturnType<typeof fields>> & { name?: string };
 
 interface Tool {
   spec: ToolSpec;
@@ -83,7 +86,9 @@ export const aiAgent: BlockDefinition<Fields> = {
     "A tool-calling loop: the model may call the tools (each runs its process with the arguments as body) " +
     "until it answers; the answer becomes the body and the transcript is left in vars.agent.",
   kind: "composite",
-  fields,
+  get fields() {
+    return fields();
+  },
   compile(node, ctx) {
     checkConnector(ctx, node.connector);
     const tools = new Map<string, Tool>();

@@ -2,6 +2,7 @@ import type { BlockDefinition } from "@octo/runtime/plugin";
 import { z } from "zod";
 import { bodyText, parseJsonAnswer } from "../../json/answer.ts";
 import { parseSchema, schemaOfExample, validatorFor } from "../../json/schema.ts";
+import { once } from "../../lazy.ts";
 import type { JsonSchema } from "../../llm/types.ts";
 import { blockLabel, callModel, checkConnector, connectorField, promptField } from "../model-call.ts";
 
@@ -11,22 +12,24 @@ const example = (description: string) =>
     .optional()
     .meta({ description: `${description} (a YAML value, or JSON text)` });
 
-const fields = z.strictObject({
-  connector: connectorField,
-  prompt: promptField,
-  inputExample: example("an input the mapping gets"),
-  outputExample: example("what that input maps to; its shape is the target when outputSchema is unset"),
-  outputSchema: z
-    .union([z.record(z.string(), z.unknown()), z.string()])
-    .optional()
-    .meta({
-      description: "JSON Schema of the result (a mapping or JSON text); the result is checked against it",
-    }),
-  maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
-});
+const fields = once(() =>
+  z.strictObject({
+    connector: connectorField(),
+    prompt: promptField(),
+    inputExample: example("an input the mapping gets"),
+    outputExample: example("what that input maps to; its shape is the target when outputSchema is unset"),
+    outputSchema: z
+      .union([z.record(z.string(), z.unknown()), z.string()])
+      .optional()
+      .meta({
+        description: "JSON Schema of the result (a mapping or JSON text); the result is checked against it",
+      }),
+    maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
+  }),
+);
 
 /** A leaf block: its fields sit under `settings:`. */
-type Node = { name?: string; settings: z.infer<typeof fields> };
+type Node = { name?: string; settings: z.infer<ReturnType<typeof fields>> };
 
 /** An example as written: JSON text is parsed, any other string is itself. */
 function exampleValue(value: unknown): unknown {
@@ -61,7 +64,9 @@ export const aiMapping: BlockDefinition<Node> = {
     "Maps the body to a target shape with the model's structured-output mode; the result is checked " +
     "against outputSchema (or the shape of outputExample) and becomes the body.",
   kind: "leaf",
-  fields,
+  get fields() {
+    return fields();
+  },
   compile({ name, settings: node }, ctx) {
     checkConnector(ctx, node.connector);
     const block = blockLabel({ name }, "ai-mapping");

@@ -1,22 +1,26 @@
 import { BLOCK_LIST, type BlockDefinition, type Exec, FlowError, type Message } from "@octo/runtime/plugin";
 import { z } from "zod";
 import { clip, parseJsonAnswer } from "../../json/answer.ts";
+import { once } from "../../lazy.ts";
 import type { ChatTurn } from "../../llm/types.ts";
 import { blockLabel, callModel, checkConnector, connectorField, promptField } from "../model-call.ts";
 
-const fields = z.strictObject({
-  connector: connectorField,
-  prompt: promptField,
-  maxAttempts: z.number().int().min(1).max(20).default(3).meta({
-    description: "tries of process: in all, the first included (each later one with a revised input)",
+const fields = once(() =>
+  z.strictObject({
+    connector: connectorField(),
+    prompt: promptField(),
+    maxAttempts: z.number().int().min(1).max(20).default(3).meta({
+      description: "tries of process: in all, the first included (each later one with a revised input)",
+    }),
+    process: BLOCK_LIST.min(1),
+    error: BLOCK_LIST.optional().meta({
+      description:
+        "runs with vars.error and the original body when every attempt failed; else the block fails",
+    }),
   }),
-  process: BLOCK_LIST.min(1),
-  error: BLOCK_LIST.optional().meta({
-    description: "runs with vars.error and the original body when every attempt failed; else the block fails",
-  }),
-});
+);
 
-type Fields = z.infer<typeof fields> & { name?: string };
+type Fields = z.infer<ReturnType<typeof fields>> & { name?: string };
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -39,7 +43,9 @@ export const aiRetry: BlockDefinition<Fields> = {
     "Runs process:; when it fails, the model revises the input from the error and process runs again, " +
     "up to maxAttempts tries. When all fail, error: runs with vars.error (or the block fails).",
   kind: "composite",
-  fields,
+  get fields() {
+    return fields();
+  },
   compile(node, ctx) {
     checkConnector(ctx, node.connector);
     const block = blockLabel(node, "ai-retry");

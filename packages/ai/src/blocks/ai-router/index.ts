@@ -1,6 +1,7 @@
 import { type BlockDefinition, type Step, subFlow } from "@octo/runtime/plugin";
 import { z } from "zod";
 import { bodyText, clip, parseJsonAnswer } from "../../json/answer.ts";
+import { once } from "../../lazy.ts";
 import {
   blockLabel,
   callModel,
@@ -13,26 +14,28 @@ import {
 /** The answer that means "no route": nothing fits, or the guardrail is broken. */
 export const NO_ROUTE = "none";
 
-const fields = z.strictObject({
-  connector: connectorField,
-  prompt: promptField,
-  guardrail: guardrailField,
-  routes: z
-    .array(
-      subFlow({
-        name: z.string().min(1).meta({ description: "what the model answers to pick this route" }),
-        description: z.string().min(1).meta({ description: "when this route fits; the model reads it" }),
-      }),
-    )
-    .min(1),
-  default: subFlow()
-    .optional()
-    .meta({ description: "runs when the model picks no route or answers something unusable" }),
-  maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
-});
+const fields = once(() =>
+  z.strictObject({
+    connector: connectorField(),
+    prompt: promptField(),
+    guardrail: guardrailField(),
+    routes: z
+      .array(
+        subFlow({
+          name: z.string().min(1).meta({ description: "what the model answers to pick this route" }),
+          description: z.string().min(1).meta({ description: "when this route fits; the model reads it" }),
+        }),
+      )
+      .min(1),
+    default: subFlow()
+      .optional()
+      .meta({ description: "runs when the model picks no route or answers something unusable" }),
+    maxTokens: z.number().int().positive().optional().meta({ description: "overrides the connection's" }),
+  }),
+);
 
 /** The block's `name:` sits beside its fields (the runtime's block head). */
-type Fields = z.infer<typeof fields> & { name?: string };
+type Fields = z.infer<ReturnType<typeof fields>> & { name?: string };
 
 /** The system prompt: the author's prompt, then the routes and the answer's form. */
 export function routerSystemPrompt(node: Pick<Fields, "prompt" | "routes" | "guardrail">): string {
@@ -59,7 +62,9 @@ export const aiRouter: BlockDefinition<Fields> = {
     "Asks the model which of the routes fits the body and runs it; an answer that names no route " +
     "(or breaks the guardrail, or is malformed) runs default: and is reported as an ai.fallback event.",
   kind: "composite",
-  fields,
+  get fields() {
+    return fields();
+  },
   compile(node, ctx) {
     checkConnector(ctx, node.connector);
     const routes = new Map<string, Step>();
