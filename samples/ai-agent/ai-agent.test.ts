@@ -1,26 +1,12 @@
 // The ai-agent sample: an order assistant whose tools are flows of the same file, through
 // `octo invoke`, against a stub of each provider that scripts the model's tool calls.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  invokeSample,
-  octoSample,
-  PROVIDERS,
-  type ProviderStub,
-  startProviderStub,
-} from "../test/ai-stubs.ts";
-import { killAll } from "../test/octo-process.ts";
+import { describe, expect, it } from "vitest";
+import { invokeSample, octoSample, PROVIDERS, providerStubPerTest } from "../test/ai-stubs.ts";
 
 const HANDOFF = "I can only help with orders and shipping; a colleague will get back to you.";
 
 describe.each(PROVIDERS)("samples/ai-agent on %s", (provider) => {
-  let ai: ProviderStub;
-  beforeEach(async () => {
-    ai = await startProviderStub(provider);
-  });
-  afterEach(async () => {
-    killAll();
-    await ai.stub.close();
-  });
+  const ai = providerStubPerTest(provider);
 
   it("looks the order up, prices express shipping with the tool flows, and answers", async () => {
     const answer = "Order A-1001 has shipped with DHL; express shipping to France would cost 20 EUR.";
@@ -54,14 +40,7 @@ describe.each(PROVIDERS)("samples/ai-agent on %s", (provider) => {
 });
 
 describe("samples/ai-agent", () => {
-  let ai: ProviderStub;
-  beforeEach(async () => {
-    ai = await startProviderStub("anthropic");
-  });
-  afterEach(async () => {
-    killAll();
-    await ai.stub.close();
-  });
+  const ai = providerStubPerTest("anthropic");
 
   it("a failing tool (unknown order) and arguments off the schema reach the model as tool errors", async () => {
     ai.stub.enqueue(

@@ -1,15 +1,7 @@
 // The ai-mapping sample: a messy CRM contact mapped to a clean one, checked against outputSchema,
 // through `octo invoke` against a stub of each provider.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  invokeSample,
-  octoErrors,
-  octoSample,
-  PROVIDERS,
-  type ProviderStub,
-  startProviderStub,
-} from "../test/ai-stubs.ts";
-import { killAll } from "../test/octo-process.ts";
+import { describe, expect, it } from "vitest";
+import { invokeSample, octoErrors, octoSample, PROVIDERS, providerStubPerTest } from "../test/ai-stubs.ts";
 
 const CRM_CONTACT = {
   Full_Name: " grace HOPPER",
@@ -33,14 +25,7 @@ const CLEAN = {
 };
 
 describe.each(PROVIDERS)("samples/ai-mapping on %s", (provider) => {
-  let ai: ProviderStub;
-  beforeEach(async () => {
-    ai = await startProviderStub(provider);
-  });
-  afterEach(async () => {
-    killAll();
-    await ai.stub.close();
-  });
+  const ai = providerStubPerTest(provider);
 
   it("maps the CRM contact to the clean shape, asking with the target schema and the examples", async () => {
     ai.stub.enqueue(ai.text(JSON.stringify(CLEAN)));
@@ -72,22 +57,17 @@ describe.each(PROVIDERS)("samples/ai-mapping on %s", (provider) => {
 });
 
 describe("samples/ai-mapping", () => {
-  afterEach(() => killAll());
+  const ai = providerStubPerTest("openai");
 
   it("an answer that is not JSON fails with exit 1 and one line saying so", async () => {
-    const ai = await startProviderStub("openai");
-    try {
-      ai.stub.enqueue(ai.text("Sure! Here is the cleaned contact: Grace Hopper, grace.hopper@navy.mil"));
-      const r = await invokeSample("ai-mapping", "import-contact", CRM_CONTACT, ai.env);
-      expect(r.code).toBe(1);
-      const [line, ...more] = octoErrors(r.stderr);
-      expect(more).toEqual([]);
-      expect(line).toMatch(
-        /^octo: flow import-contact failed in block clean-contact: the model's output is unusable: /,
-      );
-    } finally {
-      await ai.stub.close();
-    }
+    ai.stub.enqueue(ai.text("Sure! Here is the cleaned contact: Grace Hopper, grace.hopper@navy.mil"));
+    const r = await invokeSample("ai-mapping", "import-contact", CRM_CONTACT, ai.env);
+    expect(r.code).toBe(1);
+    const [line, ...more] = octoErrors(r.stderr);
+    expect(more).toEqual([]);
+    expect(line).toMatch(
+      /^octo: flow import-contact failed in block clean-contact: the model's output is unusable: /,
+    );
   }, 15_000);
 
   it("octo validate accepts it", async () => {

@@ -1,26 +1,12 @@
 // The ai-retry sample: an order line whose quantity fails the check is revised by the model and
 // checked again, through `octo invoke` against a stub of each provider.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  invokeSample,
-  octoSample,
-  PROVIDERS,
-  type ProviderStub,
-  startProviderStub,
-} from "../test/ai-stubs.ts";
-import { killAll } from "../test/octo-process.ts";
+import { describe, expect, it } from "vitest";
+import { invokeSample, octoSample, PROVIDERS, providerStubPerTest } from "../test/ai-stubs.ts";
 
 const QUANTITY_ERROR = "no such key: quantity must be a whole number from 1 to 100, got";
 
 describe.each(PROVIDERS)("samples/ai-retry on %s", (provider) => {
-  let ai: ProviderStub;
-  beforeEach(async () => {
-    ai = await startProviderStub(provider);
-  });
-  afterEach(async () => {
-    killAll();
-    await ai.stub.close();
-  });
+  const ai = providerStubPerTest(provider);
 
   it('a quantity written as "three" fails the check, the model revises it to 3, and the order is accepted', async () => {
     ai.stub.enqueue(ai.text('{"sku": "A-1", "quantity": 3}'));
@@ -49,14 +35,7 @@ describe.each(PROVIDERS)("samples/ai-retry on %s", (provider) => {
 });
 
 describe("samples/ai-retry", () => {
-  let ai: ProviderStub;
-  beforeEach(async () => {
-    ai = await startProviderStub("gemini");
-  });
-  afterEach(async () => {
-    killAll();
-    await ai.stub.close();
-  });
+  const ai = providerStubPerTest("gemini");
 
   it("a revision that is not JSON uses up a try; the next one is checked", async () => {
     ai.stub.enqueue(ai.text("The customer wants two boxes."), ai.text('{"sku": "B-7", "quantity": 2}'));

@@ -1,5 +1,7 @@
 // The AI samples run the real `octo invoke` against a local stub of each LLM provider
 // (packages/ai/test/stubs): the same sample YAML, the provider picked through AI_PROVIDER.
+
+import { afterEach } from "vitest";
 import {
   anthropicMessage,
   anthropicText,
@@ -7,8 +9,8 @@ import {
 } from "../../packages/ai/test/stubs/anthropic.ts";
 import { geminiResponse, geminiText, startGeminiStub } from "../../packages/ai/test/stubs/gemini.ts";
 import { openaiChatCompletion, startOpenAIStub } from "../../packages/ai/test/stubs/openai.ts";
-import type { ScriptedReply, StubServer } from "../../packages/ai/test/stubs/server.ts";
-import { sample, startOcto } from "./octo-process.ts";
+import { type ScriptedReply, type StubServer, stubPerTest } from "../../packages/ai/test/stubs/server.ts";
+import { killAll, sample, startOcto } from "./octo-process.ts";
 
 export const PROVIDERS = ["anthropic", "openai", "gemini"] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -32,19 +34,15 @@ export interface ProviderStub {
   sent(index: number): string;
 }
 
-export async function startProviderStub(provider: ProviderName): Promise<ProviderStub> {
-  const stub =
-    provider === "anthropic"
-      ? await startAnthropicStub()
-      : provider === "openai"
-        ? await startOpenAIStub()
-        : await startGeminiStub();
-  const env = {
-    AI_PROVIDER: provider,
-    AI_API_KEY: stub.apiKey,
-    AI_BASE_URL: provider === "openai" ? `${stub.url}/v1` : stub.url,
-    AI_MODEL: "",
-  };
+/**
+ * A stub of `provider` started before each test and closed after it, with the `octo` children the
+ * test started (call inside a describe).
+ */
+export function providerStubPerTest(provider: ProviderName): ProviderStub {
+  const stub = stubPerTest(
+    provider === "anthropic" ? startAnthropicStub : provider === "openai" ? startOpenAIStub : startGeminiStub,
+  );
+  afterEach(() => killAll());
   const text = (t: string): ScriptedReply =>
     provider === "anthropic"
       ? anthropicText(t)
@@ -60,7 +58,14 @@ export async function startProviderStub(provider: ProviderName): Promise<Provide
   return {
     provider,
     stub,
-    env,
+    get env() {
+      return {
+        AI_PROVIDER: provider,
+        AI_API_KEY: stub.apiKey,
+        AI_BASE_URL: provider === "openai" ? `${stub.url}/v1` : stub.url,
+        AI_MODEL: "",
+      };
+    },
     text,
     toolCalls,
     sent: (index) => JSON.stringify(stub.requests[index]?.body ?? null),

@@ -5,17 +5,13 @@ import {
   RuntimeMetrics,
   YamlSource,
 } from "@octo/runtime";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { llmHead } from "../test/runtime.ts";
 import { anthropicError, anthropicMessage, startAnthropicStub } from "../test/stubs/anthropic.ts";
-import type { StubServer } from "../test/stubs/server.ts";
+import { stubPerTest } from "../test/stubs/server.ts";
 import { aiPlugin } from "./plugin.ts";
 
-let stub: StubServer;
-beforeEach(async () => {
-  stub = await startAnthropicStub();
-});
-afterEach(() => stub.close());
+const stub = stubPerTest(startAnthropicStub);
 
 it("counts calls, tokens and latency per provider and model in /metrics", async () => {
   const registry = defaultRegistry().use(aiPlugin);

@@ -1,4 +1,4 @@
-import type { BlockCompileContext, Exec, Message } from "@octo/runtime/plugin";
+import type { BlockCompileContext, Exec, Message, Step } from "@octo/runtime/plugin";
 import { z } from "zod";
 import type { AiConnection } from "../connections/index.ts";
 import { LlmError } from "../llm/errors.ts";
@@ -75,4 +75,21 @@ export async function callModel(
     // Provider modules build their messages without the key (see providers/shared.ts).
     throw new Error(e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * The model gave no usable outcome: reports `ai.fallback` and runs the block's `default:`, or
+ * fails saying why when there is none.
+ */
+export function takeDefault(
+  fallback: Step | undefined,
+  msg: Message,
+  exec: Exec,
+  block: string,
+  event: { reason: string; detail: string } & Record<string, unknown>,
+): void | Promise<void> {
+  exec.runtime.blockEvent(msg, exec, block, "ai.fallback", event);
+  if (!fallback) throw new Error(`${event.detail}; declare default: to handle it`);
+  exec.runtime.logger.log("warn", `${block} in flow ${exec.flow}: ${event.detail}; running default`);
+  return fallback(msg, exec);
 }

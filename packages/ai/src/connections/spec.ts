@@ -1,4 +1,4 @@
-import { duration } from "@octo/runtime/plugin";
+import { duration, httpURLProblem } from "@octo/runtime/plugin";
 import { z } from "zod";
 import type { Provider } from "../llm/types.ts";
 
@@ -11,19 +11,6 @@ export const PROVIDER_DEFAULTS: Record<Provider, { label: string; model: string;
 
 /** Retries are the SDK's own (429, 5xx, connection errors); bounded so a worker is never held for hours. */
 export const MAX_RETRIES = 10;
-
-function baseURLProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not a URL; write it as https://host[:port][/path]`;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    return `must be an http:// or https:// URL, not ${url.protocol}`;
-  if (url.username || url.password) return "must not contain credentials";
-  return undefined;
-}
 
 /** How a config names an env var (written out so no linter mistakes it for a template). */
 const ENV_REF = "$" + "{NAME}";
@@ -45,7 +32,7 @@ export function llmSettings(provider: Provider) {
     baseURL: z
       .string()
       .superRefine((v, ctx) => {
-        const problem = v === "" ? undefined : baseURLProblem(v);
+        const problem = v === "" ? undefined : httpURLProblem(v);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional()

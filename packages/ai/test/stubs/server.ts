@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach } from "vitest";
 
 export interface RecordedRequest {
   method: string;
@@ -168,4 +169,36 @@ export function stubId(prefix: string): string {
 /** The same reply, sent only after `delayMs` (to provoke a client timeout). */
 export function delayed(reply: ScriptedReply, delayMs: number): ScriptedReply {
   return (req) => ({ ...(typeof reply === "function" ? reply(req) : reply), delayMs });
+}
+
+/**
+ * A stub started before each test and closed after it (call inside a describe or at a file's
+ * top level). The returned server always stands for the current test's stub.
+ */
+export function stubPerTest(start: () => Promise<StubServer>): StubServer {
+  let current: StubServer | undefined;
+  beforeEach(async () => {
+    current = await start();
+  });
+  afterEach(() => current?.close());
+  const now = () => {
+    if (!current) throw new Error("the stub exists only while a test runs");
+    return current;
+  };
+  return {
+    get url() {
+      return now().url;
+    },
+    get apiKey() {
+      return now().apiKey;
+    },
+    get requests() {
+      return now().requests;
+    },
+    enqueue: (...replies) => now().enqueue(...replies),
+    get pending() {
+      return now().pending;
+    },
+    close: () => now().close(),
+  };
 }

@@ -58,3 +58,20 @@ export function durationMs(text: string): number {
   }
   return total;
 }
+
+/**
+ * Why `value` is not an http:// or https:// URL without credentials, or undefined when it is one.
+ * `credentialsHint` says where credentials go instead.
+ */
+export function httpURLProblem(value: string, credentialsHint = ""): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL; write it as https://host[:port][/path]`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return `must be an http:// or https:// URL, not ${url.protocol}`;
+  if (url.username || url.password) return `must not contain credentials${credentialsHint}`;
+  return undefined;
+}

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aiRuntime, llmHead, loadErrors } from "../../../test/runtime.ts";
 import { geminiResponse, geminiText, startGeminiStub } from "../../../test/stubs/gemini.ts";
 import { openaiChatCompletion, openaiResponse, startOpenAIStub } from "../../../test/stubs/openai.ts";
-import type { StubServer } from "../../../test/stubs/server.ts";
+import { type StubServer, stubPerTest } from "../../../test/stubs/server.ts";
 
 /**
  * A flow with one agent and two tools: `greet` (YAML inputSchema, computes from its body and
@@ -43,11 +43,7 @@ type Json = Record<string, unknown>;
 const bodyOf = (stub: StubServer, i: number) => stub.requests[i]?.body as Json;
 
 describe("ai-agent (OpenAI)", () => {
-  let stub: StubServer;
-  beforeEach(async () => {
-    stub = await startOpenAIStub();
-  });
-  afterEach(() => stub.close());
+  const stub = stubPerTest(startOpenAIStub);
 
   const start = (yaml: string, api = "chat-completions") =>
     aiRuntime(llmHead("openai", `${stub.url}/v1`, `, api: ${api}`) + yaml, { LLM_KEY: stub.apiKey });
@@ -339,11 +335,7 @@ flows:
 });
 
 describe("ai-agent (Gemini)", () => {
-  let stub: StubServer;
-  beforeEach(async () => {
-    stub = await startGeminiStub();
-  });
-  afterEach(() => stub.close());
+  const stub = stubPerTest(startGeminiStub);
 
   it("runs the tool loop with functionCall / functionResponse parts", async () => {
     stub.enqueue(

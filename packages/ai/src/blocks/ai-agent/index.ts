@@ -18,6 +18,7 @@ import {
   connectorField,
   guardrailField,
   promptField,
+  takeDefault,
 } from "../model-call.ts";
 
 /** The tool offered when a guardrail is set: calling it is the model's refusal. */
@@ -181,10 +182,7 @@ export const aiAgent: BlockDefinition<Fields> = {
       };
       const giveUp = (reason: string, detail: string, iterations: number) => {
         record(iterations);
-        exec.runtime.blockEvent(msg, exec, block, "ai.fallback", { reason, detail });
-        if (!fallback) throw new Error(`${detail}; declare default: to handle it`);
-        exec.runtime.logger.log("warn", `${block} in flow ${exec.flow}: ${detail}; running default`);
-        return fallback(msg, exec);
+        return takeDefault(fallback, msg, exec, block, { reason, detail });
       };
 
       for (let iteration = 1; iteration <= node.maxIterations; iteration++) {

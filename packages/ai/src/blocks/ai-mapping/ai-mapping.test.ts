@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aiRuntime, llmHead, loadErrors } from "../../../test/runtime.ts";
 import { anthropicText, startAnthropicStub } from "../../../test/stubs/anthropic.ts";
 import { geminiText, startGeminiStub } from "../../../test/stubs/gemini.ts";
-import type { StubServer } from "../../../test/stubs/server.ts";
+import { type StubServer, stubPerTest } from "../../../test/stubs/server.ts";
 
 /**
  * One mapping block (a leaf: its fields under settings:; `target` is written at the block's
@@ -31,11 +31,7 @@ const invoiceSchema = {
 };
 
 describe("ai-mapping (Anthropic)", () => {
-  let stub: StubServer;
-  beforeEach(async () => {
-    stub = await startAnthropicStub();
-  });
-  afterEach(() => stub.close());
+  const stub = stubPerTest(startAnthropicStub);
 
   const start = (yaml: string) => aiRuntime(llmHead("anthropic", stub.url) + yaml, { LLM_KEY: stub.apiKey });
 
@@ -172,11 +168,7 @@ flows:
 });
 
 describe("ai-mapping (Gemini)", () => {
-  let stub: StubServer;
-  beforeEach(async () => {
-    stub = await startGeminiStub();
-  });
-  afterEach(() => stub.close());
+  const stub = stubPerTest(startGeminiStub);
 
   const start = (yaml: string) => aiRuntime(llmHead("gemini", stub.url) + yaml, { LLM_KEY: stub.apiKey });
 

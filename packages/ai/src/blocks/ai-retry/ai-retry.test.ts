@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aiRuntime, llmHead, loadErrors } from "../../../test/runtime.ts";
 import { anthropicError, anthropicText, startAnthropicStub } from "../../../test/stubs/anthropic.ts";
-import type { StubServer } from "../../../test/stubs/server.ts";
+import { type StubServer, stubPerTest } from "../../../test/stubs/server.ts";
 
 /**
  * process: sets vars.seen ("leaked" when a former attempt's var is still there), logs the run,
@@ -37,11 +37,7 @@ const userText = (text: string) => ({ role: "user", content: [{ type: "text", te
 const assistantText = (text: string) => ({ role: "assistant", content: [{ type: "text", text }] });
 
 describe("ai-retry (Anthropic)", () => {
-  let stub: StubServer;
-  beforeEach(async () => {
-    stub = await startAnthropicStub();
-  });
-  afterEach(() => stub.close());
+  const stub = stubPerTest(startAnthropicStub);
 
   const start = (yaml: string) => aiRuntime(llmHead("anthropic", stub.url) + yaml, { LLM_KEY: stub.apiKey });
   const runs = (ai: { lines: { message: string }[] }) =>

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aiRuntime, llmHead, loadErrors } from "../../../test/runtime.ts";
 import {
   anthropicError,
@@ -6,7 +6,7 @@ import {
   anthropicText,
   startAnthropicStub,
 } from "../../../test/stubs/anthropic.ts";
-import type { StubServer } from "../../../test/stubs/server.ts";
+import { stubPerTest } from "../../../test/stubs/server.ts";
 
 const flows = (extra = "", withDefault = true) => `
 flows:
@@ -28,11 +28,7 @@ ${withDefault ? `        default:\n          process: [{ type: set-payload, sett
 `;
 
 describe("ai-router", () => {
-  let stub: StubServer;
-  beforeEach(async () => {
-    stub = await startAnthropicStub();
-  });
-  afterEach(() => stub.close());
+  const stub = stubPerTest(startAnthropicStub);
 
   const start = (yaml: string) => aiRuntime(llmHead("anthropic", stub.url) + yaml, { LLM_KEY: stub.apiKey });
 

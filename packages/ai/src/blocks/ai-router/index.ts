@@ -9,6 +9,7 @@ import {
   connectorField,
   guardrailField,
   promptField,
+  takeDefault,
 } from "../model-call.ts";
 
 /** The answer that means "no route": nothing fits, or the guardrail is broken. */
@@ -121,14 +122,11 @@ export const aiRouter: BlockDefinition<Fields> = {
         : route === NO_ROUTE
           ? `the model chose no route${reason ? `: ${reason}` : ""}`
           : `the model answered ${clip(JSON.stringify(choice))}, which names none of the routes ${names.join(", ")}`;
-      exec.runtime.blockEvent(msg, exec, block, "ai.fallback", {
+      return takeDefault(fallback, msg, exec, block, {
         reason: !answer.ok ? "malformed" : route === NO_ROUTE ? "no-route" : "unknown-route",
         detail: why,
         answer: clip(res.text),
       });
-      if (!fallback) throw new Error(`${why}; declare default: to handle it`);
-      exec.runtime.logger.log("warn", `${block} in flow ${exec.flow}: ${why}; running default`);
-      return fallback(msg, exec);
     };
   },
 };

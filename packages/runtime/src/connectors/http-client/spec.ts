@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { compile, RUNTIME_VARIABLES } from "../../cel/index.ts";
-import { cel, duration, durationMs } from "../../dsl/fields.ts";
+import { cel, duration, durationMs, httpURLProblem } from "../../dsl/fields.ts";
 
 // The http-client connector's settings: the config reference for `http-client` (used by `rest`).
 
@@ -44,15 +44,9 @@ export const text = (description: string) =>
 
 /** Why `value` is not a usable base URL, or undefined when it is. */
 export function baseURLProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not a URL; write it as https://host[:port][/path]`;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    return `must be an http:// or https:// URL, not ${url.protocol}`;
-  if (url.username || url.password) return "must not contain credentials; put them under auth:";
+  const problem = httpURLProblem(value, "; put them under auth:");
+  if (problem) return problem;
+  const url = new URL(value);
   if (url.search || url.hash) return "must not have a query or fragment; use the rest block's query:";
   return undefined;
 }
