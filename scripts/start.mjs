@@ -1,23 +1,26 @@
-// `npm start`: runs the hello-world sample with the real CLI until Ctrl+C (runs under the
-// toolchain's Node 24, started by scripts/bootstrap.mjs). Plain JavaScript on purpose.
+// `npm start`: the control plane on its embedded defaults (PGlite in .octo/, the local driver),
+// with the samples imported, until Ctrl+C (runs under the toolchain's Node 24, started by
+// scripts/bootstrap.mjs). Plain JavaScript on purpose.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const octo = join(root, "packages/runtime/bin/octo.js");
-const config = join(root, "samples/hello-world");
+const main = join(root, "apps/orchestrator/src/main.ts");
 
-console.log(
-  "octo: starting samples/hello-world (a greeting every 30 s, see GREETING_SCHEDULE); Ctrl+C stops it",
-);
+console.log("octo: starting the orchestrator with the samples imported; Ctrl+C stops it");
 
 // The child gets its own process group, so a terminal's Ctrl+C reaches it once, through us,
 // instead of twice (directly and forwarded): a second signal would cut its drain short.
-const child = spawn(process.execPath, [octo, "run", "--config", config], {
+const child = spawn(process.execPath, [main], {
   cwd: root,
   stdio: "inherit",
   detached: true,
+  env: {
+    ...process.env,
+    OCTO_DATA_DIR: process.env.OCTO_DATA_DIR ?? join(root, ".octo"),
+    OCTO_IMPORT_SAMPLES: process.env.OCTO_IMPORT_SAMPLES ?? join(root, "samples"),
+  },
 });
 
 let forwarded = false;
@@ -31,7 +34,7 @@ process.on("SIGTERM", () => forward("SIGTERM"));
 process.on("SIGHUP", () => forward("SIGTERM")); // terminal closed: stop cleanly too
 
 child.on("error", (e) => {
-  console.error(`octo: could not start ${octo}: ${e.message}`);
+  console.error(`octo: could not start ${main}: ${e.message}`);
   process.exit(1);
 });
 child.on("exit", (code, signal) => {

@@ -1,0 +1,47 @@
+// A typed API client at work: lists the integrations, tags one, deploys it, waits until it runs,
+// calls it, and undeploys it again.
+//   node apps/orchestrator/examples/deploy-sample.ts [orchestrator-url] [integration-name]
+// (defaults: http://127.0.0.1:8090 and http-orders; OCTO_API_KEY is sent when set.)
+import { createOctoClient } from "../src/client/index.ts";
+
+const url = process.argv[2] ?? "http://127.0.0.1:8090";
+const name = process.argv[3] ?? "http-orders";
+const api = createOctoClient({ url, apiKey: process.env.OCTO_API_KEY });
+
+const all = await api.integrations.list.query();
+console.log(`integrations: ${all.map((i) => i.name).join(", ")}`);
+const integration = all.find((i) => i.name === name);
+if (!integration) throw new Error(`no integration named ${name}`);
+
+const version = await api.versions.create.mutate({
+  integrationId: integration.id,
+  tag: `example-${Date.now()}`,
+});
+const deployment = await api.deployments.create.mutate({
+  integrationId: integration.id,
+  versionId: version.id,
+});
+console.log(`deployed ${name} ${version.tag} as ${deployment.id}`);
+
+const running = await new Promise<{ url?: string | undefined }>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error("not running within 30 s")), 30_000);
+  const sub = api.deployments.watch.subscribe(
+    { integrationId: integration.id },
+    {
+      onData: ({ data }) => {
+        const d = data.find((x) => x.id === deployment.id);
+        console.log(`status: ${d?.status} (${d?.readyReplicas}/${d?.desiredReplicas} ready)`);
+        if (d?.status === "running") {
+          clearTimeout(timer);
+          sub.unsubscribe();
+          resolve(d);
+        }
+        if (d?.status === "failed") reject(new Error(`failed: ${d.reason}`));
+      },
+      onError: reject,
+    },
+  );
+});
+console.log(`running at ${running.url}`);
+await api.deployments.delete.mutate({ id: deployment.id });
+console.log("undeployed");

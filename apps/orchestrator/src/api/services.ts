@@ -1,0 +1,13 @@
+import type { Cipher, Database } from "@octo/db";
+import type { DeploymentDriver } from "../drivers/types.ts";
+
+/**
+ * What procedures use besides their input, wired by the orchestrator (src/orchestrator.ts).
+ * Kept as one interface so routers stay typed without importing the app that wires them.
+ */
+export interface Services {
+  db: Database;
+  /** Encrypts secret values at rest (KV secret namespaces, secret literals, the local secret store). */
+  cipher: Cipher;
+  driver: DeploymentDriver;
+}

@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AnyTRPCRouter } from "@trpc/server";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { Counter, collectDefaultMetrics, Registry } from "prom-client";
+
+export interface HttpServerOptions<TRouter extends AnyTRPCRouter> {
+  router: TRouter;
+  createContext: (req: IncomingMessage) => Promise<object>;
+  /** false while starting and from the first moment of shutdown. */
+  ready: () => boolean;
+}
+
+/** Base path of the tRPC API. */
+export const TRPC_PATH = "/trpc";
+
+/**
+ * The orchestrator's one HTTP listener: the tRPC API under /trpc (queries, mutations, SSE
+ * subscriptions) and the operations endpoints /healthz, /readyz, /metrics.
+ */
+export function createHttpServer<TRouter extends AnyTRPCRouter>(options: HttpServerOptions<TRouter>) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: "octo_orchestrator_requests_total",
+    help: "API requests by procedure and HTTP status",
+    labelNames: ["procedure", "status"],
+    registers: [registry],
+  });
+  const trpc = createHTTPHandler({
+    router: options.router,
+    basePath: `${TRPC_PATH}/`,
+    createContext: ({ req }) => options.createContext(req),
+  });
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(body));
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path.startsWith(`${TRPC_PATH}/`)) {
+      // Batched calls name several procedures; the label keeps the first (bounded cardinality).
+      const procedure = path.slice(TRPC_PATH.length + 1).split(",")[0] ?? "";
+      res.once("finish", () => requests.inc({ procedure, status: String(res.statusCode) }));
+      trpc(req, res);
+      return;
+    }
+    if (req.method !== "GET") return json(res, 405, { error: "method not allowed" });
+    switch (path) {
+      case "/healthz":
+        return json(res, 200, { ok: true, service: "octo-orchestrator" });
+      case "/readyz":
+        return options.ready() ? json(res, 200, { ready: true }) : json(res, 503, { ready: false });
+      case "/metrics":
+        registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { "content-type": registry.contentType });
+            res.end(text);
+          },
+          () => json(res, 500, { error: "internal error" }),
+        );
+        return;
+      default:
+        return json(res, 404, { error: "not found", hint: `the API is under ${TRPC_PATH}/` });
+    }
+  });
+
+  return {
+    server,
+    async listen(port: number, host: string): Promise<string> {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+      });
+      const { port: bound } = server.address() as AddressInfo;
+      return `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+    },
+    close(): Promise<void> {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

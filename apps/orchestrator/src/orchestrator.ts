@@ -1,0 +1,98 @@
+import { mkdtempSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Cipher, loadOrCreateKey, MEMORY, openDatabase } from "@octo/db";
+import { TRPCError } from "@trpc/server";
+import { dbAudit, dbCredentials } from "./api/db-stores.ts";
+import type { Services } from "./api/services.ts";
+import type { Context } from "./api/trpc.ts";
+import { authenticator, isRefusal } from "./auth/authenticate.ts";
+import { oidcVerifier } from "./auth/oidc.ts";
+import type { OrchestratorConfig } from "./config.ts";
+import { createLocalDriver } from "./drivers/local/index.ts";
+import type { DeploymentDriver } from "./drivers/types.ts";
+import { importSamples } from "./import-samples.ts";
+import { createHttpServer } from "./ops/http-server.ts";
+import { appRouter } from "./router.ts";
+
+export interface OrchestratorOptions {
+  /** Replaces the configured driver (tests). */
+  driver?: DeploymentDriver;
+  /** Where the orchestrator reports (stderr lines by default). */
+  log?: (level: "info" | "warn" | "error", message: string) => void;
+}
+
+export interface RunningOrchestrator {
+  url: string;
+  services: Services;
+  /** Not ready first, then stops taking requests, stops every deployment, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database, the driver and the HTTP API, and serves until close(). */
+export async function startOrchestrator(
+  config: OrchestratorConfig,
+  options: OrchestratorOptions = {},
+): Promise<RunningOrchestrator> {
+  const log = options.log ?? ((level, message) => process.stderr.write(`${level}: ${message}\n`));
+  const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const key = loadOrCreateKey({
+    envValue: config.encryptionKey,
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+  });
+  const driver =
+    options.driver ??
+    createLocalDriver({
+      dataDir: config.dataDir === MEMORY ? mkdtempSync(join(tmpdir(), "octo-local-")) : config.dataDir,
+    });
+  if (config.importSamples) {
+    const imported = await importSamples(opened.db, config.importSamples);
+    if (imported.length > 0) log("info", `imported ${imported.length} samples: ${imported.join(", ")}`);
+  }
+  const services: Services = { db: opened.db, cipher: new Cipher(key.key), driver };
+  const authenticate = authenticator({
+    oidc: config.oidc ? oidcVerifier(config.oidc) : undefined,
+    store: dbCredentials(opened.db),
+  });
+  const audit = dbAudit(opened.db);
+  const policy = { writeRoles: config.writeRoles, adminRoles: config.adminRoles };
+  let ready = false;
+
+  const http = createHttpServer({
+    router: appRouter,
+    ready: () => ready,
+    async createContext(req: IncomingMessage): Promise<Context> {
+      const identity = await authenticate(req.headers.authorization);
+      // A credential that is present but wrong is refused outright (401), even for public calls.
+      if (isRefusal(identity)) throw new TRPCError(identity);
+      return {
+        identity,
+        policy,
+        audit,
+        services,
+        logError: (error, procedure) =>
+          log(
+            "error",
+            `${procedure}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          ),
+      };
+    },
+  });
+  const url = await http.listen(config.port, config.host);
+  if (!config.oidc)
+    log("warn", "no OIDC_ISSUER configured: open mode, every caller may read and write everything");
+  ready = true;
+
+  return {
+    url,
+    services,
+    async close() {
+      ready = false;
+      await http.close();
+      await driver.close();
+      await opened.close();
+    },
+  };
+}
