@@ -1,6 +1,9 @@
 // Every procedure declares who may call it, and the declaration is enforced: anonymous callers
 // get 401 on everything but public procedures, a reader gets 403 on every write.
+
+import { Cipher } from "@octo/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPostgres, type ThrowawayPostgres } from "../../../../packages/runtime/test/postgres.ts";
 import { startTestIssuer, type TestIssuer } from "../../test/oidc-provider.ts";
 import { startTestOrchestrator, type TestOrchestrator } from "../../test/orchestrator.ts";
 import { type Identity, PERMISSIONS, type Permission } from "../auth/identity.ts";
@@ -74,20 +77,29 @@ describe("the router", () => {
   });
 });
 
-describe("over HTTP with OIDC on", () => {
+// The same checks on the embedded database and on a real PostgreSQL server.
+describe.each(["pglite", "postgres"] as const)("over HTTP with OIDC on (%s)", (database) => {
   let issuer: TestIssuer;
   let orch: TestOrchestrator;
+  let postgres: ThrowawayPostgres | undefined;
   beforeAll(async () => {
     issuer = await startTestIssuer();
-    orch = await startTestOrchestrator({
+    const env: Record<string, string> = {
       OIDC_ISSUER: issuer.issuer,
       OIDC_AUDIENCE: "octo",
       AUTH_WRITE_ROLES: "octo-writer",
-    });
-  }, 60_000);
+    };
+    if (database === "postgres") {
+      postgres = await startPostgres();
+      env.DATABASE_URL = postgres.url;
+      env.OCTO_ENCRYPTION_KEY = Cipher.generateKey();
+    }
+    orch = await startTestOrchestrator(env);
+  }, 120_000);
   afterAll(async () => {
     await orch?.close();
     await issuer?.close();
+    await postgres?.stop();
   });
 
   it("answers 401 without credentials, 403 for a reader's write, 200 for a writer", async () => {
