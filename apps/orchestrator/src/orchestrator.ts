@@ -81,6 +81,7 @@ export async function startOrchestrator(
     },
   });
   const url = await http.listen(config.port, config.host);
+  services.apiUrl = url;
   if (!config.oidc)
     log("warn", "no OIDC_ISSUER configured: open mode, every caller may read and write everything");
   ready = true;

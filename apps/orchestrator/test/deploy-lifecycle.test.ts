@@ -104,14 +104,27 @@ it("rolls out a new version, streams redacted logs, encrypts the secret literal,
   await expect(fetch(`${url}/hello`)).rejects.toThrow();
 }, 90_000);
 
-it("reports a version that fails to load as failed with its load error", async () => {
+it("refuses a version that does not load, and reports one that crashes at start as failed", async () => {
   const api = orch.client();
   const broken = `env: [{ name: HTTP_PORT, default: "8080" }]\nflows:\n  - name: x\n    process: [{ type: nope }]\n`;
-  const integration = await api.integrations.create.mutate({ name: "broken", definition: broken });
-  const v = await api.versions.create.mutate({ integrationId: integration.id, tag: "v1" });
-  const d = await api.deployments.create.mutate({ integrationId: integration.id, versionId: v.id });
-  const failed = await untilStatus(integration.id, d.id, "failed");
-  expect(failed.reason).toMatch(/unknown block type "nope"/);
+  const bad = await api.integrations.create.mutate({ name: "broken", definition: broken });
+  const v = await api.versions.create.mutate({ integrationId: bad.id, tag: "v1" });
+  await expect(api.deployments.create.mutate({ integrationId: bad.id, versionId: v.id })).rejects.toThrow(
+    /the version does not load: 4:\d+: unknown block type "nope"/,
+  );
+  expect(await api.deployments.list.query({ integrationId: bad.id })).toEqual([]);
+
+  // Loads, but cannot listen on an address this machine does not have.
+  const crashing = `
+env: [{ name: HTTP_PORT, default: "8080" }]
+connectors: [{ name: api, type: http, settings: { host: 192.0.2.1, port: "\${HTTP_PORT}" } }]
+flows: [{ name: x, source: { connector: api, type: http, settings: { path: /x } }, process: [] }]
+`;
+  const crash = await api.integrations.create.mutate({ name: "crashing", definition: crashing });
+  const cv = await api.versions.create.mutate({ integrationId: crash.id, tag: "v1" });
+  const d = await api.deployments.create.mutate({ integrationId: crash.id, versionId: cv.id });
+  const failed = await untilStatus(crash.id, d.id, "failed");
+  expect(failed.reason).toMatch(/exited with code 1: .*192\.0\.2\.1/);
   await api.deployments.delete.mutate({ id: d.id });
 }, 60_000);
 

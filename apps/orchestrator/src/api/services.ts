@@ -10,4 +10,6 @@ export interface Services {
   /** Encrypts secret values at rest (KV secret namespaces, secret literals, the local secret store). */
   cipher: Cipher;
   driver: DeploymentDriver;
+  /** This orchestrator's base URL once it listens; deployed pods get it for the KV API. */
+  apiUrl?: string | undefined;
 }

@@ -19,6 +19,8 @@ export interface Meta {
   permission: Permission;
   /** For the audit row of a mutation: the target's kind and the input field naming it. */
   target?: { kind: string; field: string };
+  /** false: not audited (a pod's KV traffic is runtime data, not a change to the platform). */
+  audit?: false;
 }
 
 const t = initTRPC
@@ -55,7 +57,7 @@ function targetOf(raw: unknown, target: Meta["target"]): string | undefined {
 const guarded = t.procedure.use(async ({ ctx, meta, path, type, next, getRawInput }) => {
   const started = performance.now();
   const audit = async (outcome: "ok" | "error", errorCode: string | undefined) => {
-    if (type !== "mutation") return;
+    if (type !== "mutation" || meta?.audit === false) return;
     const actor = actorOf(ctx.identity);
     await ctx.audit.record({
       actorKind: actor.kind,
@@ -87,7 +89,12 @@ const guarded = t.procedure.use(async ({ ctx, meta, path, type, next, getRawInpu
   return result;
 });
 
-/** A procedure that needs `permission` (and, for mutations, names its audit target). */
-export function procedure(permission: Permission, target?: Meta["target"]) {
-  return guarded.meta(target ? { permission, target } : { permission });
+/**
+ * A procedure that needs `permission`; for mutations, `target` names what the audit row is about,
+ * or `false` keeps the mutation out of the audit trail.
+ */
+export function procedure(permission: Permission, target?: Meta["target"] | false) {
+  return guarded.meta(
+    target === false ? { permission, audit: false } : target ? { permission, target } : { permission },
+  );
 }

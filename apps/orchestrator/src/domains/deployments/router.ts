@@ -7,6 +7,7 @@ import type { Services } from "../../api/services.ts";
 import { procedure, router } from "../../api/trpc.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { id } from "../fields.ts";
+import { logStream } from "../log-stream.ts";
 import { definitionFacts } from "./env-rules.ts";
 import { deploy, getDeployment, rollout, scale, undeploy, view } from "./service.ts";
 
@@ -125,21 +126,6 @@ export const deploymentsRouter = router({
     .input(z.object({ id, lastEventId: z.string().nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       await getDeployment(ctx.services, input.id);
-      const { driver } = ctx.services;
-      const lines = new EventEmitter();
-      const stop = driver.onLog(input.id, (line) => lines.emit("line", line));
-      try {
-        let after = Number(input.lastEventId ?? 0) || 0;
-        for (const line of driver.logs(input.id, after)) {
-          after = line.seq;
-          yield tracked(String(line.seq), line);
-        }
-        for await (const [line] of on(lines, "line", { signal })) {
-          if (line.seq <= after) continue;
-          yield tracked(String(line.seq), line);
-        }
-      } finally {
-        stop();
-      }
+      yield* logStream(ctx.services.driver, input.id, input.lastEventId, signal);
     }),
 });

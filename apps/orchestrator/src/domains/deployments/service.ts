@@ -10,9 +10,10 @@ import {
 import { eq, inArray } from "drizzle-orm";
 import type { Services } from "../../api/services.ts";
 import { DEPLOYMENT_TOKEN_PREFIX, newToken, tokenHash } from "../../auth/tokens.ts";
-import type { DeploymentStatus } from "../../drivers/types.ts";
+import type { DeploymentSpec, DeploymentStatus } from "../../drivers/types.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { type Binding, checkBindings, definitionFacts, slugify } from "./env-rules.ts";
+import { definitionProblems } from "./validate.ts";
 
 export interface DeployInput {
   integrationId: string;
@@ -99,6 +100,62 @@ async function resolveEnv(services: Services, deploymentId: string) {
   return { env, secretNames: secret };
 }
 
+/**
+ * A fresh pod token for the deployment (only its hash is kept, so every apply issues a new one
+ * and the old one stops working).
+ */
+async function issueToken(services: Services, deploymentId: string): Promise<string> {
+  const token = newToken(DEPLOYMENT_TOKEN_PREFIX);
+  await services.db
+    .insert(deploymentTokens)
+    .values({ deploymentId, tokenHash: tokenHash(token) })
+    .onConflictDoUpdate({
+      target: deploymentTokens.deploymentId,
+      set: { tokenHash: tokenHash(token), createdAt: new Date() },
+    });
+  return token;
+}
+
+/**
+ * The driver's spec of a deployment: its bound env, and how its pods reach this orchestrator's
+ * KV API (URL, deployment id, its token — redacted from logs like every secret). The definition
+ * is loaded with that env first, as the runtime will: one that cannot start is refused.
+ */
+async function driverSpec(
+  services: Services,
+  row: { id: string; integrationId: string; replicas: number },
+  definition: string,
+  httpPort: number | undefined,
+): Promise<DeploymentSpec> {
+  const resolved = await resolveEnv(services, row.id);
+  const problems = await definitionProblems(definition, {
+    ...resolved.env,
+    HTTP_PORT: String(httpPort ?? 8080),
+    HTTP_HOST: "127.0.0.1",
+  });
+  if (problems.length > 0)
+    throw badRequest(
+      `the version does not load: ${problems
+        .slice(0, 5)
+        .map((d) => `${d.location ? `${d.location.line}:${d.location.col}: ` : ""}${d.message}`)
+        .join("; ")}`,
+    );
+  const env: Record<string, string> = { ...resolved.env, OCTO_DEPLOYMENT_ID: row.id };
+  if (services.apiUrl) {
+    env.OCTO_ORCHESTRATOR_URL = services.apiUrl;
+    env.OCTO_DEPLOYMENT_TOKEN = await issueToken(services, row.id);
+  }
+  return {
+    id: row.id,
+    integrationId: row.integrationId,
+    definition,
+    replicas: row.replicas,
+    env,
+    secretNames: [...resolved.secretNames, "OCTO_DEPLOYMENT_TOKEN"],
+    httpPort,
+  };
+}
+
 /** `base`, then `base-001` … `base-999`: the first slug no deployment holds. */
 async function freeSlug(services: Services, base: string): Promise<string> {
   const taken = new Set(
@@ -143,7 +200,6 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
     }
   }
   const secretDeclared = new Set(facts.declared.filter((d) => d.secret).map((d) => d.name));
-  const token = newToken(DEPLOYMENT_TOKEN_PREFIX);
 
   const row = await db
     .transaction(async (tx) => {
@@ -174,7 +230,6 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
             : { deploymentId: d.id, name, kind: "literal" as const, literal: b.value },
       );
       if (envRows.length) await tx.insert(deploymentEnv).values(envRows);
-      await tx.insert(deploymentTokens).values({ deploymentId: d.id, tokenHash: tokenHash(token) });
       return d;
     })
     .catch((e: unknown) => {
@@ -183,16 +238,7 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
     });
 
   try {
-    const resolved = await resolveEnv(services, row.id);
-    const status = await driver.apply({
-      id: row.id,
-      integrationId: integration.id,
-      definition: version.definition,
-      replicas: row.replicas,
-      env: resolved.env,
-      secretNames: resolved.secretNames,
-      httpPort: facts.httpPort,
-    });
+    const status = await driver.apply(await driverSpec(services, row, version.definition, facts.httpPort));
     const [updated] = await db
       .update(deployments)
       .set({ status: status.phase, internalUrl: status.url ?? null, lastUpdated: new Date() })
@@ -252,16 +298,9 @@ export async function rollout(services: Services, id: string, versionId: string)
     throw badRequest(
       `that version requires ${unbound.map((d) => d.name).join(", ")}; deploy it anew with bindings`,
     );
-  const resolved = await resolveEnv(services, id);
-  const status = await services.driver.apply({
-    id,
-    integrationId: row.integrationId,
-    definition: version.definition,
-    replicas: row.replicas,
-    env: resolved.env,
-    secretNames: resolved.secretNames,
-    httpPort: facts.httpPort,
-  });
+  const status = await services.driver.apply(
+    await driverSpec(services, row, version.definition, facts.httpPort),
+  );
   const [updated] = await services.db
     .update(deployments)
     .set({

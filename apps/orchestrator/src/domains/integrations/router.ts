@@ -1,4 +1,4 @@
-import { deployments, integrations } from "@octo/db";
+import { deployments, integrations, runs } from "@octo/db";
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { procedure, router } from "../../api/trpc.ts";
@@ -54,7 +54,7 @@ export const integrationsRouter = router({
       return row;
     }),
 
-  /** Undeploys every deployment of the integration first: nothing keeps running orphaned. */
+  /** Undeploys every deployment (and stops every run) of the integration first: nothing keeps running orphaned. */
   delete: procedure("write", { kind: "integration", field: "id" })
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
@@ -69,6 +69,9 @@ export const integrationsRouter = router({
         .from(deployments)
         .where(eq(deployments.integrationId, input.id));
       for (const d of live) await undeploy(ctx.services, d.id);
+      // Runs started from the editor stop too (their rows cascade with the integration).
+      const started = await db.select({ id: runs.id }).from(runs).where(eq(runs.integrationId, input.id));
+      for (const r of started) await ctx.services.driver.remove(r.id);
       await db.delete(integrations).where(eq(integrations.id, input.id));
       return { id: input.id, undeployed: live.length };
     }),

@@ -1,0 +1,145 @@
+import { integrations, runs } from "@octo/db";
+import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Services } from "../../api/services.ts";
+import { procedure, router } from "../../api/trpc.ts";
+import { definitionFacts } from "../deployments/env-rules.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { id } from "../fields.ts";
+import { logStream } from "../log-stream.ts";
+
+/**
+ * Local RUNs from the editor: the integration's current (unsaved-to-a-version) definition,
+ * started once with a dev env through the deployment driver, its logs streamed, test requests
+ * proxied to it, stopped by hand.
+ */
+
+const MAX_BODY = 1_048_576;
+
+async function runRow(services: Services, runId: string) {
+  const [row] = await services.db.select().from(runs).where(eq(runs.id, runId));
+  if (!row) throw notFound("run");
+  return row;
+}
+
+function runView(row: typeof runs.$inferSelect, services: Services) {
+  const live = services.driver.status(row.id);
+  return {
+    id: row.id,
+    integrationId: row.integrationId,
+    status: live ? live.phase : row.status,
+    url: live?.url,
+    reason: live?.lastFailure,
+    startedAt: row.startedAt,
+    endedAt: row.endedAt,
+  };
+}
+
+export const runsRouter = router({
+  list: procedure("read")
+    .input(z.object({ integrationId: id }))
+    .query(async ({ ctx, input }) =>
+      (
+        await ctx.services.db
+          .select()
+          .from(runs)
+          .where(eq(runs.integrationId, input.integrationId))
+          .orderBy(desc(runs.startedAt))
+      ).map((r) => runView(r, ctx.services)),
+    ),
+
+  start: procedure("write", { kind: "integration", field: "integrationId" })
+    .input(
+      z.object({
+        integrationId: id,
+        /** Dev values for the declared env vars (the editor's .env); never stored. */
+        env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(65_536)).default({}),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { db, driver } = ctx.services;
+      const [integration] = await db
+        .select()
+        .from(integrations)
+        .where(eq(integrations.id, input.integrationId));
+      if (!integration) throw notFound("integration");
+      let facts: ReturnType<typeof definitionFacts>;
+      try {
+        facts = definitionFacts(integration.definition);
+      } catch (e) {
+        throw badRequest((e as Error).message);
+      }
+      const [row] = await db.insert(runs).values({ integrationId: integration.id }).returning();
+      const run = row as typeof runs.$inferSelect;
+      const secretNames = facts.declared.filter((d) => d.secret).map((d) => d.name);
+      const status = await driver.apply({
+        id: run.id,
+        integrationId: integration.id,
+        definition: integration.definition,
+        replicas: 1,
+        env: input.env,
+        secretNames,
+        httpPort: facts.httpPort,
+      });
+      await db.update(runs).set({ status: status.phase }).where(eq(runs.id, run.id));
+      return runView({ ...run, status: status.phase }, ctx.services);
+    }),
+
+  stop: procedure("write", { kind: "run", field: "id" })
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      await runRow(ctx.services, input.id);
+      await ctx.services.driver.remove(input.id);
+      const [row] = await ctx.services.db
+        .update(runs)
+        .set({ status: "stopped", endedAt: new Date() })
+        .where(eq(runs.id, input.id))
+        .returning();
+      return runView(row as typeof runs.$inferSelect, ctx.services);
+    }),
+
+  /** Sends one HTTP request to a running run (the editor's test-request panel). */
+  request: procedure("write", { kind: "run", field: "id" })
+    .input(
+      z.object({
+        id,
+        method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
+        path: z
+          .string()
+          .regex(/^\/[^\s]*$/, "must start with / and have no spaces")
+          .max(2048),
+        headers: z.record(z.string(), z.string()).default({}),
+        body: z.string().max(MAX_BODY).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await runRow(ctx.services, input.id);
+      const url = ctx.services.driver.status(input.id)?.url;
+      if (!url) throw badRequest("the run is not serving HTTP (stopped, or no HTTP_PORT declared)");
+      const started = performance.now();
+      const res = await fetch(new URL(input.path, url), {
+        method: input.method,
+        headers: input.headers,
+        ...(input.body !== undefined && input.method !== "GET" && input.method !== "HEAD"
+          ? { body: input.body }
+          : {}),
+        signal: AbortSignal.timeout(30_000),
+      }).catch((e: Error) => {
+        throw badRequest(`the run did not answer: ${e.message}`);
+      });
+      const text = await res.text();
+      return {
+        status: res.status,
+        headers: Object.fromEntries(res.headers),
+        body: text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }),
+
+  logs: procedure("read")
+    .input(z.object({ id, lastEventId: z.string().nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      await runRow(ctx.services, input.id);
+      yield* logStream(ctx.services.driver, input.id, input.lastEventId, signal);
+    }),
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startTestOrchestrator, type TestOrchestrator } from "../../../test/orchestrator.ts";
+
+let orch: TestOrchestrator;
+beforeAll(async () => {
+  orch = await startTestOrchestrator();
+}, 60_000);
+afterAll(() => orch?.close());
+
+const ECHO = `
+env:
+  - { name: HTTP_PORT, default: "8080" }
+  - { name: HTTP_HOST, default: "127.0.0.1" }
+  - { name: PREFIX, required: true }
+connectors:
+  - { name: api, type: http, settings: { host: "\${HTTP_HOST}", port: "\${HTTP_PORT}" } }
+flows:
+  - name: echo
+    source: { connector: api, type: http, settings: { path: /echo } }
+    process:
+      - { type: log, settings: { message: '"echoing " + string(body.n)' } }
+      - { type: set-payload, settings: { value: '{"echo": env.PREFIX + string(body.n)}' } }
+`;
+
+it("runs the saved definition with a dev env, proxies a test request, streams logs, and stops", async () => {
+  const api = orch.client();
+  const integration = await api.integrations.create.mutate({ name: "echo", definition: ECHO });
+  const run = await api.runs.start.mutate({ integrationId: integration.id, env: { PREFIX: "n=" } });
+  expect(run.status).toBe("running");
+
+  const answer = await api.runs.request.mutate({
+    id: run.id,
+    method: "POST",
+    path: "/echo",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ n: 7 }),
+  });
+  expect(answer).toMatchObject({ status: 200 });
+  expect(JSON.parse(answer.body)).toEqual({ echo: "n=7" });
+
+  const line = await new Promise<string>((resolve, reject) => {
+    const sub = api.runs.logs.subscribe(
+      { id: run.id },
+      {
+        onData: ({ data }) => {
+          if (data.text.includes("echoing")) {
+            sub.unsubscribe();
+            resolve(data.text);
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  expect(line).toContain("echoing 7");
+  // Runs are not deployments.
+  expect(await api.deployments.list.query({ integrationId: integration.id })).toEqual([]);
+
+  const stopped = await api.runs.stop.mutate({ id: run.id });
+  expect(stopped.status).toBe("stopped");
+  await expect(api.runs.request.mutate({ id: run.id, path: "/echo" })).rejects.toThrow(/not serving HTTP/);
+  expect((await api.runs.list.query({ integrationId: integration.id }))[0]).toMatchObject({
+    status: "stopped",
+  });
+}, 60_000);
