@@ -39,6 +39,15 @@ it("creates, tags, deploys (ready over SSE), serves, scales and undeploys an int
   expect(options).toEqual({
     networked: true,
     envVars: [{ name: "GREETING", default: undefined, required: true, secret: false }],
+    slug: "greeter",
+    slugValid: true,
+    slugAvailable: true,
+  });
+  const asked = await api.deployments.options.query({ integrationId: integration.id, slug: "My Greeter!" });
+  expect(asked).toMatchObject({ slug: "my-greeter", slugValid: true, slugAvailable: true });
+  expect(await api.deployments.options.query({ integrationId: integration.id, slug: "!!" })).toMatchObject({
+    slugValid: false,
+    slugAvailable: false,
   });
   await expect(
     api.deployments.create.mutate({ integrationId: integration.id, versionId: version.id }),
@@ -50,6 +59,14 @@ it("creates, tags, deploys (ready over SSE), serves, scales and undeploys an int
     env: { GREETING: { value: "hello" } },
   });
   expect(deployment).toMatchObject({ slug: "greeter", tag: "v1", replicas: 1 });
+  expect(
+    await api.deployments.options.query({ integrationId: integration.id, slug: "greeter" }),
+  ).toMatchObject({
+    slugAvailable: false,
+  });
+  expect(await api.deployments.options.query({ integrationId: integration.id })).toMatchObject({
+    slug: "greeter-001",
+  });
 
   // Live status over SSE until the deployment is running.
   const running = await new Promise<{ url?: string | undefined; readyReplicas: number }>(

@@ -72,13 +72,15 @@ it("rolls out a new version, streams redacted logs, encrypts the secret literal,
 
   // The log stream from the start, with the secret redacted.
   const lines: string[] = [];
+  let tokenLine = "";
   await new Promise<void>((resolve, reject) => {
     const sub = api.deployments.logs.subscribe(
       { id: d.id },
       {
-        onData: ({ data }) => {
+        onData: ({ id, data }) => {
           lines.push(data.text);
           if (data.text.includes("token is")) {
+            tokenLine = id;
             sub.unsubscribe();
             resolve();
           }
@@ -87,6 +89,21 @@ it("rolls out a new version, streams redacted logs, encrypts the secret literal,
       },
     );
   });
+  // Resuming after that line's id replays only what came later.
+  await fetch(`${url}/hello`);
+  const resumed = await new Promise<{ id: string; text: string }>((resolve, reject) => {
+    const sub = api.deployments.logs.subscribe(
+      { id: d.id, lastEventId: tokenLine },
+      {
+        onData: ({ id, data }) => {
+          sub.unsubscribe();
+          resolve({ id, text: data.text });
+        },
+        onError: reject,
+      },
+    );
+  });
+  expect(Number(resumed.id)).toBeGreaterThan(Number(tokenLine));
   // The runtime redacts a secret env value itself; the driver redacts anything that slips through.
   expect(lines.join("\n")).toMatch(/token is \[(redacted|REDACTED)\]/);
   expect(lines.join("\n")).not.toContain("s3cr3t-token");

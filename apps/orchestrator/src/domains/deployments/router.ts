@@ -8,8 +8,8 @@ import { procedure, router } from "../../api/trpc.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { id } from "../fields.ts";
 import { logStream } from "../log-stream.ts";
-import { definitionFacts } from "./env-rules.ts";
-import { deploy, getDeployment, rollout, scale, undeploy, view } from "./service.ts";
+import { definitionFacts, slugify } from "./env-rules.ts";
+import { deploy, freeSlug, getDeployment, rollout, scale, undeploy, view } from "./service.ts";
 
 const replicas = z.number().int().min(1, "must be at least 1").max(20, "must be at most 20");
 const binding = z
@@ -34,7 +34,7 @@ async function listFor(services: Services, integrationId: string) {
 export const deploymentsRouter = router({
   /** What the deploy dialog needs: the env vars a version declares and whether it serves HTTP. */
   options: procedure("read")
-    .input(z.object({ integrationId: id, versionId: id.optional() }))
+    .input(z.object({ integrationId: id, versionId: id.optional(), slug: z.string().max(200).optional() }))
     .query(async ({ ctx, input }) => {
       const { db } = ctx.services;
       const [integration] = await db
@@ -55,12 +55,18 @@ export const deploymentsRouter = router({
       } catch (e) {
         throw badRequest((e as Error).message);
       }
-      return {
-        networked: facts.httpPort !== undefined,
-        envVars: facts.declared
-          .filter((d) => d.name !== "HTTP_PORT" && d.name !== "HTTP_HOST")
-          .sort((a, b) => a.name.localeCompare(b.name)),
-      };
+      const envVars = facts.declared
+        .filter((d) => d.name !== "HTTP_PORT" && d.name !== "HTTP_HOST")
+        .sort((a, b) => a.name.localeCompare(b.name));
+      if (facts.httpPort === undefined) return { networked: false, envVars };
+      // The dialog's live slug check: what the slug becomes, and whether it is free.
+      const wanted = input.slug === undefined || input.slug === "" ? undefined : slugify(input.slug);
+      const slug = wanted ?? (await freeSlug(ctx.services, slugify(integration.name) || "integration"));
+      const [taken] = await db
+        .select({ id: deployments.id })
+        .from(deployments)
+        .where(eq(deployments.slug, slug));
+      return { networked: true, envVars, slug, slugValid: slug !== "", slugAvailable: slug !== "" && !taken };
     }),
 
   list: procedure("read")

@@ -157,7 +157,7 @@ async function driverSpec(
 }
 
 /** `base`, then `base-001` … `base-999`: the first slug no deployment holds. */
-async function freeSlug(services: Services, base: string): Promise<string> {
+export async function freeSlug(services: Services, base: string): Promise<string> {
   const taken = new Set(
     (await services.db.select({ slug: deployments.slug }).from(deployments)).map((r) => r.slug),
   );
