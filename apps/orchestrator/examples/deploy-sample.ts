@@ -1,11 +1,11 @@
-// A typed API client at work: lists the integrations, tags one, deploys it, waits until it runs,
-// calls it, and undeploys it again.
-//   node apps/orchestrator/examples/deploy-sample.ts [orchestrator-url] [integration-name]
-// (defaults: http://127.0.0.1:8090 and http-orders; OCTO_API_KEY is sent when set.)
+// A typed API client at work: lists the integrations, tags one, deploys it with env bindings,
+// waits until it runs (live status over SSE), calls it, scales it, and undeploys it again.
+//   node apps/orchestrator/examples/deploy-sample.ts [url] [integration] [path] [NAME=value …]
+// Defaults: http://127.0.0.1:8090, error-handling, /stock/A-1. OCTO_API_KEY is sent when set.
 import { createOctoClient } from "../src/client/index.ts";
 
-const url = process.argv[2] ?? "http://127.0.0.1:8090";
-const name = process.argv[3] ?? "http-orders";
+const [url = "http://127.0.0.1:8090", name = "error-handling", path = "/stock/A-1", ...bindings] =
+  process.argv.slice(2);
 const api = createOctoClient({ url, apiKey: process.env.OCTO_API_KEY });
 
 const all = await api.integrations.list.query();
@@ -17,9 +17,16 @@ const version = await api.versions.create.mutate({
   integrationId: integration.id,
   tag: `example-${Date.now()}`,
 });
+const env = Object.fromEntries(
+  bindings.map((b) => {
+    const [key = "", ...value] = b.split("=");
+    return [key, { value: value.join("=") }];
+  }),
+);
 const deployment = await api.deployments.create.mutate({
   integrationId: integration.id,
   versionId: version.id,
+  env,
 });
 console.log(`deployed ${name} ${version.tag} as ${deployment.id}`);
 
@@ -42,6 +49,10 @@ const running = await new Promise<{ url?: string | undefined }>((resolve, reject
     },
   );
 });
-console.log(`running at ${running.url}`);
+const answer = await fetch(`${running.url}${path}`);
+console.log(`GET ${path} → ${answer.status} ${await answer.text()}`);
+
+const scaled = await api.deployments.scale.mutate({ id: deployment.id, replicas: 2 });
+console.log(`scaled: ${scaled.readyReplicas}/${scaled.desiredReplicas} ready`);
 await api.deployments.delete.mutate({ id: deployment.id });
 console.log("undeployed");

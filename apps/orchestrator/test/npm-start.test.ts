@@ -47,10 +47,29 @@ it("starts the orchestrator with the samples, which the example deploys and unde
   expect(names).toEqual(expect.arrayContaining(["hello-world", "http-orders", "weather"]));
   expect(start.output()).toContain("open mode");
 
-  const example = run(["apps/orchestrator/examples/deploy-sample.ts", url as string, "http-orders"]);
+  const example = run([
+    "apps/orchestrator/examples/deploy-sample.ts",
+    url as string,
+    "error-handling",
+    "/stock/A-1",
+    "INVENTORY_URL=http://127.0.0.1:9",
+  ]);
   expect(await example.exited, example.output()).toBe(0);
   expect(example.output()).toMatch(/status: running \(1\/1 ready\)/);
+  // The bound inventory is unreachable: the sample's handle-errors answers "degraded".
+  expect(example.output()).toMatch(/GET \/stock\/A-1 → 200 .*"status":"degraded"/);
+  expect(example.output()).toContain("scaled: 2/2 ready");
   expect(example.output()).toContain("undeployed");
+  // Every write of the example is in the audit trail.
+  const audit = await api.audit.list.query({ limit: 20 });
+  expect(audit.map((a) => a.procedure)).toEqual(
+    expect.arrayContaining([
+      "versions.create",
+      "deployments.create",
+      "deployments.scale",
+      "deployments.delete",
+    ]),
+  );
 
   start.child.kill("SIGTERM");
   expect(await start.exited).toBe(0);
