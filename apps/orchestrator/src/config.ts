@@ -15,6 +15,13 @@ const envSchema = z.object({
   OCTO_DRIVER: z.enum(["local"]).default("local"),
   SHUTDOWN_GRACE: z.coerce.number().int().min(0).default(10_000),
   OCTO_IMPORT_SAMPLES: z.string().optional(),
+  BASE_DOMAIN: z
+    .string()
+    .regex(
+      /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+      "must be a domain such as apps.example.com",
+    )
+    .optional(),
 });
 
 export interface OrchestratorConfig {
@@ -30,6 +37,8 @@ export interface OrchestratorConfig {
   shutdownGraceMs: number;
   /** A samples directory imported at start (npm start sets it). */
   importSamples: string | undefined;
+  /** Parent domain of exposed deployments (`<subdomain>.<baseDomain>`); unset: none can be exposed. */
+  baseDomain: string | undefined;
 }
 
 const list = (text: string) =>
@@ -58,5 +67,6 @@ export function readConfig(env: Record<string, string | undefined>): Orchestrato
     driver: e.OCTO_DRIVER,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     importSamples: e.OCTO_IMPORT_SAMPLES,
+    baseDomain: e.BASE_DOMAIN,
   };
 }

@@ -51,7 +51,12 @@ export async function startOrchestrator(
     const imported = await importSamples(opened.db, config.importSamples);
     if (imported.length > 0) log("info", `imported ${imported.length} samples: ${imported.join(", ")}`);
   }
-  const services: Services = { db: opened.db, cipher: new Cipher(key.key), driver };
+  const services: Services = {
+    db: opened.db,
+    cipher: new Cipher(key.key),
+    driver,
+    baseDomain: config.baseDomain,
+  };
   const authenticate = authenticator({
     oidc: config.oidc ? oidcVerifier(config.oidc) : undefined,
     store: dbCredentials(opened.db),

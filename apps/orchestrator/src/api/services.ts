@@ -10,6 +10,8 @@ export interface Services {
   /** Encrypts secret values at rest (KV secret namespaces, secret literals, the local secret store). */
   cipher: Cipher;
   driver: DeploymentDriver;
+  /** Parent domain of exposed deployments; unset: exposing is refused. */
+  baseDomain?: string | undefined;
   /** This orchestrator's base URL once it listens; deployed pods get it for the KV API. */
   apiUrl?: string | undefined;
 }

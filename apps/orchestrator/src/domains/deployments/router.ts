@@ -86,6 +86,8 @@ export const deploymentsRouter = router({
         versionId: id,
         replicas: replicas.default(1),
         slug: z.string().max(54).optional(),
+        expose: z.boolean().default(false),
+        subdomain: z.string().max(63).optional(),
         env: z.record(z.string(), binding).default({}),
       }),
     )

@@ -20,6 +20,10 @@ export interface DeployInput {
   versionId: string;
   replicas: number;
   slug?: string | undefined;
+  /** Reachable from outside at https://<subdomain>.<BASE_DOMAIN> (needs HTTP_PORT and BASE_DOMAIN). */
+  expose?: boolean | undefined;
+  /** Defaults to the slug. */
+  subdomain?: string | undefined;
   env: Record<string, Binding>;
 }
 
@@ -34,6 +38,7 @@ export function view(row: Row, live: DeploymentStatus | undefined) {
     name: row.name,
     tag: row.tag,
     slug: row.slug,
+    externalUrl: row.externalUrl ?? undefined,
     replicas: row.replicas,
     status: live?.phase ?? row.status,
     desiredReplicas: live?.desiredReplicas ?? row.replicas,
@@ -199,6 +204,14 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
       slug = await freeSlug(services, slugify(integration.name) || "integration");
     }
   }
+  let subdomain: string | null = null;
+  if (input.expose) {
+    if (!services.baseDomain)
+      throw badRequest("external endpoints are not configured (BASE_DOMAIN is unset)");
+    if (slug === null) throw badRequest("only an integration that declares HTTP_PORT can be exposed");
+    subdomain = slugify(input.subdomain || slug);
+    if (subdomain === "") throw badRequest("the subdomain has no letters or digits");
+  }
   const secretDeclared = new Set(facts.declared.filter((d) => d.secret).map((d) => d.name));
 
   const row = await db
@@ -211,6 +224,9 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
           name: integration.name,
           tag: version.tag,
           slug,
+          expose: subdomain !== null,
+          subdomain,
+          externalUrl: subdomain === null ? null : `https://${subdomain}.${services.baseDomain}`,
           replicas: input.replicas,
           httpPort: facts.httpPort ?? null,
           createdBy: createdBy ?? null,
@@ -233,7 +249,10 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
       return d;
     })
     .catch((e: unknown) => {
-      if (isSlugConflict(e)) throw conflict(`the slug ${slug} is already in use`);
+      const constraint = uniqueConstraint(e);
+      if (constraint === "deployments_subdomain_unique")
+        throw conflict(`the subdomain ${subdomain} is already in use`);
+      if (constraint !== undefined) throw conflict(`the slug ${slug} is already in use`);
       throw e;
     });
 
@@ -253,14 +272,15 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
   }
 }
 
-function isSlugConflict(e: unknown): boolean {
+/** The name of the unique constraint a write broke (both drivers report it), or undefined. */
+function uniqueConstraint(e: unknown): string | undefined {
   let current: unknown = e;
   for (let i = 0; i < 5 && current && typeof current === "object"; i++) {
     const c = current as { code?: unknown; constraint_name?: unknown; constraint?: unknown; cause?: unknown };
-    if (c.code === "23505") return true;
+    if (c.code === "23505") return String(c.constraint_name ?? c.constraint ?? "");
     current = c.cause;
   }
-  return false;
+  return undefined;
 }
 
 export async function getDeployment(services: Services, id: string) {
