@@ -3,10 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { createOctoClient } from "../src/client/index.ts";
 import { readConfig } from "../src/config.ts";
 import { createLocalDriver } from "../src/drivers/local/index.ts";
 import { type RunningOrchestrator, startOrchestrator } from "../src/orchestrator.ts";
+import { startTestIssuer, type TestIssuer } from "./oidc-provider.ts";
 
 export interface TestOrchestrator extends RunningOrchestrator {
   client(apiKey?: string): ReturnType<typeof createOctoClient>;
@@ -35,4 +37,29 @@ export async function startTestOrchestrator(env: Record<string, string> = {}): P
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The OIDC settings the auth tests use: writers and admins by role. */
+export const OIDC_ROLES = {
+  OIDC_AUDIENCE: "octo",
+  AUTH_WRITE_ROLES: "octo-writer",
+  AUTH_ADMIN_ROLES: "octo-admin",
+};
+
+/**
+ * A test OIDC provider and an orchestrator that trusts it, started once for the file (PGlite's
+ * start is slow) and stopped after it; `use` receives both.
+ */
+export function oidcOrchestratorPerFile(use: (orch: TestOrchestrator, issuer: TestIssuer) => void): void {
+  let issuer: TestIssuer | undefined;
+  let orch: TestOrchestrator | undefined;
+  beforeAll(async () => {
+    issuer = await startTestIssuer();
+    orch = await startTestOrchestrator({ OIDC_ISSUER: issuer.issuer, ...OIDC_ROLES });
+    use(orch, issuer);
+  }, 60_000);
+  afterAll(async () => {
+    await orch?.close();
+    await issuer?.close();
+  });
 }

@@ -2,25 +2,16 @@
 // once, never listed with their token, revocable only by their owner, and never minted by a key.
 import { apiKeys, auditEvents, users } from "@octo/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestIssuer, type TestIssuer } from "../../../test/oidc-provider.ts";
-import { startTestOrchestrator, type TestOrchestrator } from "../../../test/orchestrator.ts";
+import { expect, it } from "vitest";
+import type { TestIssuer } from "../../../test/oidc-provider.ts";
+import { oidcOrchestratorPerFile, type TestOrchestrator } from "../../../test/orchestrator.ts";
 import { tokenHash } from "../../auth/tokens.ts";
 
 let issuer: TestIssuer;
 let orch: TestOrchestrator;
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  orch = await startTestOrchestrator({
-    OIDC_ISSUER: issuer.issuer,
-    OIDC_AUDIENCE: "octo",
-    AUTH_WRITE_ROLES: "octo-writer",
-    AUTH_ADMIN_ROLES: "octo-admin",
-  });
-}, 60_000);
-afterAll(async () => {
-  await orch?.close();
-  await issuer?.close();
+oidcOrchestratorPerFile((o, i) => {
+  orch = o;
+  issuer = i;
 });
 
 const writer = async () =>

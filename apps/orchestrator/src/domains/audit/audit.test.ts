@@ -1,23 +1,14 @@
 // The audit trail for admins: rows for every write (refused ones too), newest first, filtered,
 // limited, and holding no values.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestIssuer, type TestIssuer } from "../../../test/oidc-provider.ts";
-import { startTestOrchestrator, type TestOrchestrator } from "../../../test/orchestrator.ts";
+import { expect, it } from "vitest";
+import type { TestIssuer } from "../../../test/oidc-provider.ts";
+import { oidcOrchestratorPerFile, type TestOrchestrator } from "../../../test/orchestrator.ts";
 
 let issuer: TestIssuer;
 let orch: TestOrchestrator;
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  orch = await startTestOrchestrator({
-    OIDC_ISSUER: issuer.issuer,
-    OIDC_AUDIENCE: "octo",
-    AUTH_WRITE_ROLES: "octo-writer",
-    AUTH_ADMIN_ROLES: "octo-admin",
-  });
-}, 60_000);
-afterAll(async () => {
-  await orch?.close();
-  await issuer?.close();
+oidcOrchestratorPerFile((o, i) => {
+  orch = o;
+  issuer = i;
 });
 
 const SECRET = "value-that-is-not-audited";
