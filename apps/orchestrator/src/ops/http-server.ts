@@ -76,10 +76,16 @@ export function createHttpServer<TRouter extends AnyTRPCRouter>(options: HttpSer
       const { port: bound } = server.address() as AddressInfo;
       return `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
     },
-    close(): Promise<void> {
+    /**
+     * Stops accepting connections and lets requests in flight finish; after `drainMs` the rest
+     * (open SSE streams never finish by themselves) are closed, and their clients reconnect to
+     * another replica.
+     */
+    close(drainMs = 2_000): Promise<void> {
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), drainMs).unref();
       });
     },
   };
