@@ -8,6 +8,7 @@ import { procedure, router } from "../../api/trpc.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { id } from "../fields.ts";
 import { logStream } from "../log-stream.ts";
+import { actingUserId } from "../users/service.ts";
 import { definitionFacts, slugify } from "./env-rules.ts";
 import { deploy, freeSlug, getDeployment, rollout, scale, undeploy, view } from "./service.ts";
 
@@ -91,7 +92,9 @@ export const deploymentsRouter = router({
         env: z.record(z.string(), binding).default({}),
       }),
     )
-    .mutation(({ ctx, input }) => deploy(ctx.services, input)),
+    .mutation(async ({ ctx, input }) =>
+      deploy(ctx.services, input, (await actingUserId(ctx.services.db, ctx.identity)) ?? undefined),
+    ),
 
   scale: procedure("write", { kind: "deployment", field: "id" })
     .input(z.object({ id, replicas }))

@@ -5,6 +5,7 @@ import { procedure, router } from "../../api/trpc.ts";
 import { undeploy } from "../deployments/service.ts";
 import { constrained, notFound } from "../errors.ts";
 import { definition, id, name } from "../fields.ts";
+import { actingUserId } from "../users/service.ts";
 
 const summary = {
   id: integrations.id,
@@ -31,9 +32,17 @@ export const integrationsRouter = router({
   create: procedure("write", { kind: "integration", field: "name" })
     .input(z.object({ name, definition: definition.default("") }))
     .mutation(async ({ ctx, input }) => {
-      const [row] = await constrained(() => ctx.services.db.insert(integrations).values(input).returning(), {
-        onUnique: NAME_TAKEN,
-      });
+      const createdBy = await actingUserId(ctx.services.db, ctx.identity);
+      const [row] = await constrained(
+        () =>
+          ctx.services.db
+            .insert(integrations)
+            .values({ ...input, createdBy })
+            .returning(),
+        {
+          onUnique: NAME_TAKEN,
+        },
+      );
       return row as typeof integrations.$inferSelect;
     }),
 

@@ -1,5 +1,9 @@
+import { users } from "@octo/db";
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { procedure, router } from "../../api/trpc.ts";
 import { notFound } from "../errors.ts";
+import { id } from "../fields.ts";
 import { upsertPerson, userOf } from "./service.ts";
 
 export const usersRouter = router({
@@ -28,4 +32,35 @@ export const usersRouter = router({
       ...(identity.kind === "api-key" ? { scope: identity.scope } : {}),
     };
   }),
+
+  /** Everyone who has signed in (admins: who has access, and since when). */
+  list: procedure("admin").query(({ ctx }) =>
+    ctx.services.db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        createdAt: users.createdAt,
+        lastLoginAt: users.lastLoginAt,
+      })
+      .from(users)
+      .orderBy(asc(users.email)),
+  ),
+
+  get: procedure("admin")
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) => {
+      const [row] = await ctx.services.db
+        .select({
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          createdAt: users.createdAt,
+          lastLoginAt: users.lastLoginAt,
+        })
+        .from(users)
+        .where(eq(users.id, input.id));
+      if (!row) throw notFound("user");
+      return row;
+    }),
 });

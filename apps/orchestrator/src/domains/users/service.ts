@@ -48,3 +48,9 @@ export async function userOf(db: Database, identity: Identity): Promise<UserRow 
   const [row] = await db.select().from(users).where(where);
   return row;
 }
+
+/** The users row id to record as `created_by`: a person (recorded now), a key's owner, else none. */
+export async function actingUserId(db: Database, identity: Identity): Promise<string | null> {
+  const row = identity.kind === "api-key" ? await userOf(db, identity) : await upsertPerson(db, identity);
+  return row?.id ?? null;
+}

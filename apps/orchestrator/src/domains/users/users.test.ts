@@ -36,3 +36,17 @@ it("lets the local-dev user manage API keys in open mode", async () => {
     scope: "write",
   });
 });
+
+it("records who created integrations and versions, and lists users for admins", async () => {
+  const api = orch.client();
+  const me = await api.users.me.query();
+  const integration = await api.integrations.create.mutate({ name: "owned" });
+  const version = await api.versions.create.mutate({ integrationId: integration.id, tag: "v1" });
+  expect(integration.createdBy).toBe(me.id);
+  expect((await api.versions.get.query({ id: version.id })).createdBy).toBe(me.id);
+  expect((await api.users.list.query()).map((u) => u.email)).toEqual(["local-dev@localhost"]);
+  expect(await api.users.get.query({ id: me.id })).toMatchObject({ email: "local-dev@localhost" });
+  await expect(api.users.get.query({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({
+    data: { code: "NOT_FOUND" },
+  });
+});

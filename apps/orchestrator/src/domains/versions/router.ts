@@ -4,6 +4,7 @@ import { z } from "zod";
 import { procedure, router } from "../../api/trpc.ts";
 import { constrained, notFound } from "../errors.ts";
 import { id, tag } from "../fields.ts";
+import { actingUserId } from "../users/service.ts";
 
 const summary = {
   id: versions.id,
@@ -42,6 +43,7 @@ export const versionsRouter = router({
         .from(integrations)
         .where(eq(integrations.id, input.integrationId));
       if (!integration) throw notFound("integration");
+      const createdBy = await actingUserId(db, ctx.identity);
       const [row] = await constrained(
         () =>
           db
@@ -50,6 +52,7 @@ export const versionsRouter = router({
               integrationId: input.integrationId,
               tag: input.tag,
               definition: integration.definition,
+              createdBy,
             })
             .returning(summary),
         { onUnique: `the tag ${input.tag} already exists for this integration (tags are immutable)` },
