@@ -53,6 +53,7 @@ export async function startOrchestrator(
   }
   const services: Services = {
     db: opened.db,
+    databaseKind: opened.kind,
     cipher: new Cipher(key.key),
     driver,
     baseDomain: config.baseDomain,

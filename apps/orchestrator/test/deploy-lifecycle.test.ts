@@ -163,6 +163,15 @@ it("refuses bindings the rules forbid", async () => {
   expect(await api.deployments.list.query({ integrationId: integration.id })).toEqual([]);
 });
 
+it("says what it is", async () => {
+  expect(await orch.client().system.info.query()).toMatchObject({
+    service: "octo-orchestrator",
+    database: "pglite",
+    driver: "local",
+    auth: "open",
+  });
+});
+
 it("serves /healthz, /readyz and /metrics", async () => {
   expect(await (await fetch(`${orch.url}/healthz`)).json()).toEqual({
     ok: true,

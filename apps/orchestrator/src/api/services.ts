@@ -7,6 +7,7 @@ import type { DeploymentDriver } from "../drivers/types.ts";
  */
 export interface Services {
   db: Database;
+  databaseKind: "pglite" | "postgres";
   /** Encrypts secret values at rest (KV secret namespaces, secret literals, the local secret store). */
   cipher: Cipher;
   driver: DeploymentDriver;
