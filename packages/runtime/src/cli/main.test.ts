@@ -182,3 +182,23 @@ flows:
     expect(bad.stderr).toMatch(/config \/nonexistent.yaml does not exist/);
   });
 });
+
+describe("octo run's runtime services", () => {
+  it("refuses an unknown RUNTIME_SERVICES_MODULE, and cluster without the pod's env, before serving", async () => {
+    const unknown = await octo(["run", "-c", HELLO, "--management-port", "off"], undefined, {
+      RUNTIME_SERVICES_MODULE: "k9",
+    });
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.stderr).toContain(
+      "RUNTIME_SERVICES_MODULE=k9 is unknown; use standalone (the default) or cluster",
+    );
+    const cluster = await octo(["run", "-c", HELLO, "--management-port", "off"], undefined, {
+      RUNTIME_SERVICES_MODULE: "cluster",
+      POD_NAME: "p-0",
+    });
+    expect(cluster).toMatchObject({ code: 2 });
+    expect(cluster.stderr).toContain(
+      "RUNTIME_SERVICES_MODULE=cluster needs POD_NAMESPACE, OCTO_DEPLOYMENT_ID, OCTO_ORCHESTRATOR_URL, OCTO_DEPLOYMENT_TOKEN",
+    );
+  });
+});

@@ -67,14 +67,30 @@ export function resolveRunSettings(io: CliIO, opts: RunFlags): RunSettings {
   };
 }
 
-/** Picks the runtime services named by RUNTIME_SERVICES_MODULE (standalone when unset). */
-function runtimeServices(io: CliIO): RuntimeServices {
+/** The package that provides the cluster services (Leases + the orchestrator's KV API). */
+const CLUSTER_SERVICES = "@octo/k8s/runtime-services";
+
+/**
+ * Picks the runtime services named by RUNTIME_SERVICES_MODULE: `standalone` (the default) or
+ * `cluster`, loaded from the Kubernetes package only then (the runtime does not depend on it).
+ */
+async function runtimeServices(io: CliIO): Promise<RuntimeServices> {
   const kind = io.env.RUNTIME_SERVICES_MODULE || "standalone";
   if (kind === "standalone") return standaloneServices();
-  throw new Exit(
-    2,
-    `RUNTIME_SERVICES_MODULE=${kind} is not available in this build; use standalone (the default)`,
-  );
+  if (kind !== "cluster")
+    throw new Exit(2, `RUNTIME_SERVICES_MODULE=${kind} is unknown; use standalone (the default) or cluster`);
+  const specifier: string = CLUSTER_SERVICES;
+  let mod: { clusterServices(env: Record<string, string | undefined>): RuntimeServices };
+  try {
+    mod = await import(specifier);
+  } catch (e) {
+    throw new Exit(2, `RUNTIME_SERVICES_MODULE=cluster needs ${CLUSTER_SERVICES}: ${(e as Error).message}`);
+  }
+  try {
+    return mod.clusterServices(io.env);
+  } catch (e) {
+    throw new Exit(2, (e as Error).message);
+  }
 }
 
 /** `octo run`: serve until a stop signal, then drain within the grace period. */
@@ -95,7 +111,7 @@ export async function runCommand(io: CliIO, settings: RunSettings): Promise<void
       registry,
       osEnv: io.env,
       logging,
-      services: runtimeServices(io),
+      services: await runtimeServices(io),
       metrics,
       log,
       report: (diagnostics) => printDiagnostics(io, diagnostics),
