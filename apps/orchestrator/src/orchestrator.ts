@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Cipher, loadOrCreateKey, MEMORY, openDatabase } from "@octo/db";
+import { Cipher, type Database, loadOrCreateKey, MEMORY, openDatabase } from "@octo/db";
 import { TRPCError } from "@trpc/server";
 import { dbAudit, dbCredentials } from "./api/db-stores.ts";
 import type { Services } from "./api/services.ts";
@@ -10,6 +10,7 @@ import type { Context } from "./api/trpc.ts";
 import { authenticator, isRefusal } from "./auth/authenticate.ts";
 import { oidcVerifier } from "./auth/oidc.ts";
 import type { OrchestratorConfig } from "./config.ts";
+import { databaseSecrets } from "./drivers/local/database-secrets.ts";
 import { createLocalDriver } from "./drivers/local/index.ts";
 import type { DeploymentDriver } from "./drivers/types.ts";
 import { importSamples } from "./import-samples.ts";
@@ -17,8 +18,8 @@ import { createHttpServer } from "./ops/http-server.ts";
 import { appRouter } from "./router.ts";
 
 export interface OrchestratorOptions {
-  /** Replaces the configured driver (tests). */
-  driver?: DeploymentDriver;
+  /** Replaces the configured driver (tests); gets what a driver may need from the orchestrator. */
+  driver?: (deps: { db: Database; cipher: Cipher }) => DeploymentDriver;
   /** Where the orchestrator reports (stderr lines by default). */
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
@@ -42,10 +43,12 @@ export async function startOrchestrator(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
   });
+  const cipher = new Cipher(key.key);
   const driver =
-    options.driver ??
+    options.driver?.({ db: opened.db, cipher }) ??
     createLocalDriver({
       dataDir: config.dataDir === MEMORY ? mkdtempSync(join(tmpdir(), "octo-local-")) : config.dataDir,
+      secrets: databaseSecrets(opened.db, cipher),
     });
   if (config.importSamples) {
     const imported = await importSamples(opened.db, config.importSamples);
@@ -54,7 +57,7 @@ export async function startOrchestrator(
   const services: Services = {
     db: opened.db,
     databaseKind: opened.kind,
-    cipher: new Cipher(key.key),
+    cipher,
     driver,
     baseDomain: config.baseDomain,
   };

@@ -1,5 +1,6 @@
 // Rollout, logs, failures and teardown of deployments through the typed client.
 import { deploymentEnv } from "@octo/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestOrchestrator, type TestOrchestrator } from "./orchestrator.ts";
 
@@ -162,6 +163,37 @@ it("refuses bindings the rules forbid", async () => {
   );
   expect(await api.deployments.list.query({ integrationId: integration.id })).toEqual([]);
 });
+
+it("binds a cluster secret: the process gets its value, nothing else shows it", async () => {
+  const api = orch.client();
+  await api.secrets.set.mutate({ name: "SHARED_TOKEN", value: "cluster-s3cret" });
+  const definition = greeter("x").replace(`'"x"'`, "'string(size(env.TOKEN)) + \":\" + env.TOKEN'");
+  const integration = await api.integrations.create.mutate({ name: "secret-bound", definition });
+  const v = await api.versions.create.mutate({ integrationId: integration.id, tag: "v1" });
+  const d = await api.deployments.create.mutate({
+    integrationId: integration.id,
+    versionId: v.id,
+    env: { TOKEN: { value: "ignored", secret: "SHARED_TOKEN" } },
+  });
+  const { url } = await untilStatus(integration.id, d.id, "running");
+  // The flow sees the secret's value (it answers with it here, to prove it arrived).
+  expect(await (await fetch(`${url}/hello`)).json()).toBe("14:cluster-s3cret");
+  const [row] = await orch.services.db
+    .select()
+    .from(deploymentEnv)
+    .where(eq(deploymentEnv.deploymentId, d.id));
+  expect(row).toMatchObject({
+    kind: "secret",
+    secretName: "SHARED_TOKEN",
+    literal: null,
+    literalEncrypted: null,
+  });
+  await expect(api.secrets.delete.mutate({ name: "SHARED_TOKEN" })).rejects.toMatchObject({
+    data: { code: "CONFLICT" },
+  });
+  await api.deployments.delete.mutate({ id: d.id });
+  await api.secrets.delete.mutate({ name: "SHARED_TOKEN" });
+}, 60_000);
 
 it("says what it is", async () => {
   expect(await orch.client().system.info.query()).toMatchObject({

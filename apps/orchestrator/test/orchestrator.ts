@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { createOctoClient } from "../src/client/index.ts";
 import { readConfig } from "../src/config.ts";
+import { databaseSecrets } from "../src/drivers/local/database-secrets.ts";
 import { createLocalDriver } from "../src/drivers/local/index.ts";
 import { type RunningOrchestrator, startOrchestrator } from "../src/orchestrator.ts";
 import { startTestIssuer, type TestIssuer } from "./oidc-provider.ts";
@@ -19,13 +20,14 @@ export async function startTestOrchestrator(env: Record<string, string> = {}): P
   const dir = mkdtempSync(join(tmpdir(), "octo-orch-"));
   const config = readConfig({ PORT: "0", OCTO_DATA_DIR: ":memory:", ...env });
   const logs: string[] = [];
-  const driver = createLocalDriver({
-    dataDir: dir,
-    graceMs: 2_000,
-    backoff: { initialMs: 100, maxMs: 1_000 },
-  });
   const running = await startOrchestrator(config, {
-    driver,
+    driver: ({ db, cipher }) =>
+      createLocalDriver({
+        dataDir: dir,
+        graceMs: 2_000,
+        backoff: { initialMs: 100, maxMs: 1_000 },
+        secrets: databaseSecrets(db, cipher),
+      }),
     log: (level, message) => logs.push(`${level}: ${message}`),
   });
   return {

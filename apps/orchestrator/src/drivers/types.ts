@@ -12,10 +12,16 @@ export interface DeploymentSpec {
   /** The integration's YAML (the version's frozen definition). */
   definition: string;
   replicas: number;
-  /** Env for the runtime: literals resolved, secrets already decrypted (never logged). */
+  /** Literal env for the runtime (secret literals already decrypted; never logged). */
   env: Record<string, string>;
+  /** Env vars bound to cluster secrets: env name → secret name (the driver resolves them). */
+  secretRefs: Record<string, string>;
   /** Names in `env` whose values are secret (redacted from captured logs). */
   secretNames: string[];
+  /** The stable in-cluster name of a network service (`octo-int-<slug>`). */
+  slug?: string | undefined;
+  /** Exposed at https://<externalHost> (needs an ingress: the Kubernetes driver's). */
+  externalHost?: string | undefined;
   /**
    * The HTTP port the integration declares (`HTTP_PORT` default); undefined for a non-networked
    * integration. The driver chooses the real port and sets HTTP_PORT/HTTP_HOST itself.
@@ -60,8 +66,16 @@ export interface LogLine {
   text: string;
 }
 
+/** Where cluster secrets' values live; write-only: nothing reads a value back through the API. */
+export interface SecretStore {
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
 export interface DeploymentDriver {
   readonly name: string;
+  /** Where this driver's deployments find the values of cluster secrets. */
+  readonly secrets: SecretStore;
   /** Creates or updates (rollout) the deployment to match the spec; resolves once started. */
   apply(spec: DeploymentSpec): Promise<DeploymentStatus>;
   /** Changes the number of replicas. */

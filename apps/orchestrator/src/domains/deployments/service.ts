@@ -1,12 +1,4 @@
-import {
-  aad,
-  deploymentEnv,
-  deployments,
-  deploymentTokens,
-  integrations,
-  secretValues,
-  versions,
-} from "@octo/db";
+import { aad, deploymentEnv, deployments, deploymentTokens, integrations, secrets, versions } from "@octo/db";
 import { eq, inArray } from "drizzle-orm";
 import type { Services } from "../../api/services.ts";
 import { DEPLOYMENT_TOKEN_PREFIX, newToken, tokenHash } from "../../auth/tokens.ts";
@@ -75,34 +67,21 @@ async function loadVersion(services: Services, integrationId: string, versionId:
   return { integration, version, facts };
 }
 
-/** Literal and secret values for the runtime (decrypted here, handed only to the driver). */
+/** The runtime's env: literals (secret ones decrypted here) and bindings to cluster secrets. */
 async function resolveEnv(services: Services, deploymentId: string) {
   const { db, cipher } = services;
   const rows = await db.select().from(deploymentEnv).where(eq(deploymentEnv.deploymentId, deploymentId));
-  const secretNames = rows.filter((r) => r.kind === "secret").map((r) => r.secretName as string);
-  const stored = secretNames.length
-    ? await db.select().from(secretValues).where(inArray(secretValues.name, secretNames))
-    : [];
-  const values = new Map(
-    stored.map((s) => [s.name, cipher.decrypt(s.valueEncrypted, aad.secret(s.name)).toString("utf8")]),
-  );
   const env: Record<string, string> = {};
-  const secret: string[] = [];
+  const secretRefs: Record<string, string> = {};
+  const secretNames: string[] = [];
   for (const r of rows) {
-    if (r.kind === "secret") {
-      const value = values.get(r.secretName as string);
-      if (value === undefined)
-        throw badRequest(`the secret ${r.secretName} bound to ${r.name} no longer exists`);
-      env[r.name] = value;
-      secret.push(r.name);
-    } else if (r.literalEncrypted) {
+    if (r.kind === "secret") secretRefs[r.name] = r.secretName as string;
+    else if (r.literalEncrypted) {
       env[r.name] = cipher.decrypt(r.literalEncrypted, aad.env(deploymentId, r.name)).toString("utf8");
-      secret.push(r.name);
-    } else {
-      env[r.name] = r.literal ?? "";
-    }
+      secretNames.push(r.name);
+    } else env[r.name] = r.literal ?? "";
   }
-  return { env, secretNames: secret };
+  return { env, secretRefs, secretNames };
 }
 
 /**
@@ -128,12 +107,21 @@ async function issueToken(services: Services, deploymentId: string): Promise<str
  */
 async function driverSpec(
   services: Services,
-  row: { id: string; integrationId: string; replicas: number },
+  row: {
+    id: string;
+    integrationId: string;
+    replicas: number;
+    slug: string | null;
+    externalUrl: string | null;
+  },
   definition: string,
   httpPort: number | undefined,
 ): Promise<DeploymentSpec> {
   const resolved = await resolveEnv(services, row.id);
+  // Cluster secrets' values never come back from their store: placeholders stand in for the check.
+  const placeholders = Object.fromEntries(Object.keys(resolved.secretRefs).map((name) => [name, "secret"]));
   const problems = await definitionProblems(definition, {
+    ...placeholders,
     ...resolved.env,
     HTTP_PORT: String(httpPort ?? 8080),
     HTTP_HOST: "127.0.0.1",
@@ -156,8 +144,11 @@ async function driverSpec(
     definition,
     replicas: row.replicas,
     env,
+    secretRefs: resolved.secretRefs,
     secretNames: [...resolved.secretNames, "OCTO_DEPLOYMENT_TOKEN"],
     httpPort,
+    slug: row.slug ?? undefined,
+    externalHost: row.externalUrl ? new URL(row.externalUrl).host : undefined,
   };
 }
 
@@ -185,10 +176,7 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
   if (secretNamesWanted.length) {
     const found = new Set(
       (
-        await db
-          .select({ name: secretValues.name })
-          .from(secretValues)
-          .where(inArray(secretValues.name, secretNamesWanted))
+        await db.select({ name: secrets.name }).from(secrets).where(inArray(secrets.name, secretNamesWanted))
       ).map((r) => r.name),
     );
     const missing = secretNamesWanted.filter((n) => !found.has(n));

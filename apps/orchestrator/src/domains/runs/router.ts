@@ -78,6 +78,7 @@ export const runsRouter = router({
         definition: integration.definition,
         replicas: 1,
         env: input.env,
+        secretRefs: {},
         secretNames,
         httpPort: facts.httpPort,
       });

@@ -1,4 +1,4 @@
-import { aad, deploymentEnv, secrets, secretValues } from "@octo/db";
+import { deploymentEnv, secrets } from "@octo/db";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { procedure, router } from "../../api/trpc.ts";
@@ -15,8 +15,9 @@ const SECRET = { kind: "secret", field: "name" } as const;
 const summary = { name: secrets.name, createdAt: secrets.createdAt, lastUpdated: secrets.lastUpdated };
 
 /**
- * Cluster secrets: names and timestamps are listed, values are write-only. A value is encrypted
- * (AAD `secret:<name>`) before it reaches the database and is never returned, logged or audited.
+ * Cluster secrets: names and timestamps are listed, values are write-only. A value goes to the
+ * driver's secret store (local: encrypted in the database; Kubernetes: the Secret `octo-secrets`)
+ * and is never returned, logged or audited.
  */
 export const secretsRouter = router({
   list: procedure("read").query(({ ctx }) =>
@@ -27,21 +28,16 @@ export const secretsRouter = router({
   set: procedure("admin", SECRET)
     .input(z.object({ name: secretName, value: z.string().max(1_048_576, "must be at most 1 MiB") }))
     .mutation(async ({ ctx, input }) => {
-      const { db, cipher } = ctx.services;
+      const { db, driver } = ctx.services;
       const updatedBy = (await userOf(db, ctx.identity))?.id ?? null;
-      const valueEncrypted = cipher.encrypt(input.value, aad.secret(input.name));
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(secrets)
-          .values({ name: input.name, updatedBy })
-          .onConflictDoUpdate({ target: secrets.name, set: { lastUpdated: sql`now()`, updatedBy } })
-          .returning(summary);
-        await tx
-          .insert(secretValues)
-          .values({ name: input.name, valueEncrypted })
-          .onConflictDoUpdate({ target: secretValues.name, set: { valueEncrypted } });
-        return row as NonNullable<typeof row>;
-      });
+      const [row] = await db
+        .insert(secrets)
+        .values({ name: input.name, updatedBy })
+        .onConflictDoUpdate({ target: secrets.name, set: { lastUpdated: sql`now()`, updatedBy } })
+        .returning(summary);
+      // The value goes only to the driver's store (the database's, encrypted, or the cluster's).
+      await driver.secrets.set(input.name, input.value);
+      return row as NonNullable<typeof row>;
     }),
 
   /**
@@ -52,7 +48,7 @@ export const secretsRouter = router({
     .input(z.object({ name: secretName, force: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       const { db } = ctx.services;
-      return db.transaction(async (tx) => {
+      const deleted = await db.transaction(async (tx) => {
         const [row] = await tx
           .select(summary)
           .from(secrets)
@@ -68,5 +64,8 @@ export const secretsRouter = router({
         await tx.delete(secrets).where(eq(secrets.name, input.name));
         return { name: input.name, stillBoundBy: users.map((u) => u.id) };
       });
+      // After the transaction (PGlite has one connection): the value leaves its store too.
+      await ctx.services.driver.secrets.delete(input.name);
+      return deleted;
     }),
 });

@@ -1,13 +1,34 @@
 // The `local` deployment driver, the control plane's embedded default: every deployment is a set of
 // supervised `octo run` processes on this machine behind a stable 127.0.0.1 port.
 import { join, resolve } from "node:path";
-import type { DeploymentDriver, DeploymentSpec, DeploymentStatus, LogLine } from "../types.ts";
+import type { DeploymentDriver, DeploymentSpec, DeploymentStatus, LogLine, SecretStore } from "../types.ts";
 import { Deployment } from "./deployment.ts";
 import type { Backoff } from "./replica.ts";
+
+/** Where the local driver keeps cluster secrets, and reads them back to start a process. */
+export interface LocalSecrets {
+  store: SecretStore;
+  resolve(names: string[]): Promise<Record<string, string>>;
+}
+
+/** Secrets held in memory (tests, and a driver used without a database). */
+export function memorySecrets(): LocalSecrets {
+  const values = new Map<string, string>();
+  return {
+    store: {
+      set: async (name, value) => void values.set(name, value),
+      delete: async (name) => void values.delete(name),
+    },
+    resolve: async (names) =>
+      Object.fromEntries(names.flatMap((n) => (values.has(n) ? [[n, values.get(n) as string]] : []))),
+  };
+}
 
 export interface LocalDriverOptions {
   /** Deployments live in <dataDir>/deployments/<id>/integration.yaml. */
   dataDir: string;
+  /** Cluster secrets (default: in memory). */
+  secrets?: LocalSecrets | undefined;
   /** How to run `octo` (`run --config <dir>` is appended); default: this repository's bin/octo.js. */
   octoCommand?: string[] | undefined;
   /** Restart delays after a crash (default 500 ms doubling to 30 s, reset after 60 s up). */
@@ -98,11 +119,32 @@ export function createLocalDriver(options: LocalDriverOptions): DeploymentDriver
     return removal;
   };
 
+  const secrets = options.secrets ?? memorySecrets();
+  /** A local process gets cluster secrets as plain env values (redacted from its logs). */
+  async function withSecretValues(spec: DeploymentSpec): Promise<DeploymentSpec> {
+    const refs = Object.entries(spec.secretRefs ?? {});
+    if (refs.length === 0) return spec;
+    const values = await secrets.resolve(refs.map(([, secret]) => secret));
+    const missing = refs.filter(([, secret]) => values[secret] === undefined).map(([, secret]) => secret);
+    if (missing.length > 0) throw new Error(`no secret named ${missing.join(", ")}`);
+    return {
+      ...spec,
+      env: {
+        ...spec.env,
+        ...Object.fromEntries(refs.map(([env, secret]) => [env, values[secret] as string])),
+      },
+      secretNames: [...spec.secretNames, ...refs.map(([env]) => env)],
+    };
+  }
+
   return {
     name: "local",
 
-    async apply(spec: DeploymentSpec): Promise<DeploymentStatus> {
+    secrets: secrets.store,
+
+    async apply(wanted: DeploymentSpec): Promise<DeploymentStatus> {
       if (closed) throw new Error("the local driver is closed");
+      const spec = await withSecretValues(wanted);
       if (!ID.test(spec.id)) throw new Error(`deployment id "${spec.id}" is not a safe directory name`);
       checkReplicas(spec.replicas);
       await removals.get(spec.id);

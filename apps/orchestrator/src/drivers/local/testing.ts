@@ -34,6 +34,7 @@ export function spec(overrides: Partial<DeploymentSpec> = {}): DeploymentSpec {
     replicas: 1,
     env: { GREETING: "hello there" },
     secretNames: [],
+    secretRefs: {},
     httpPort: 8080,
     ...overrides,
   };
