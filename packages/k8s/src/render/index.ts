@@ -1,0 +1,62 @@
+// Kubernetes manifests of Octo deployments as pure functions (no I/O): see each module.
+export {
+  CLUSTER_ISSUER_ANNOTATION,
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  DEFAULT_RESOURCES,
+  type EnvBinding,
+  MANAGEMENT_PORT,
+  OWNED_KINDS,
+  RESERVED_ENV,
+  type RenderedKind,
+  type RenderedModel,
+  type RenderedObject,
+  type RenderedObjects,
+  type RenderInput,
+  type RenderOptions,
+  type ResourceSpec,
+  renderDeployment,
+  type TlsMode,
+  toManifests,
+} from "./deployment.ts";
+export {
+  APP_NAME,
+  DEPLOYMENT_ID_LABEL,
+  type DeploymentIds,
+  deploymentLabels,
+  INTEGRATION_ID_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  MANAGED_SELECTOR,
+  NAME_LABEL,
+  ownedBy,
+  selectorLabels,
+} from "./labels.ts";
+export {
+  CLUSTER_SECRET,
+  CONFIG_DIR,
+  CONFIG_KEY,
+  deploymentName,
+  internalServiceName,
+  internalUrl,
+  TOKEN_KEY,
+  tlsSecretName,
+  tokenSecretName,
+} from "./names.ts";
+export {
+  DEFAULT_RBAC,
+  ORCHESTRATOR_RULES,
+  RBAC_YAML_HEADER,
+  type RbacObject,
+  type RbacOptions,
+  RUNTIME_RULES,
+  renderRbac,
+  renderRbacYaml,
+} from "./rbac.ts";
+export {
+  renderSecretKey,
+  renderSecretKeyRemoval,
+  renderTokenSecret,
+  secretFieldManager,
+  type TokenSecretInput,
+} from "./secrets.ts";
