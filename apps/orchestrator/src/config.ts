@@ -12,7 +12,12 @@ const envSchema = z.object({
   AUTH_ROLES_CLAIM: z.string().default("roles"),
   AUTH_WRITE_ROLES: z.string().default(""),
   AUTH_ADMIN_ROLES: z.string().default(""),
-  OCTO_DRIVER: z.enum(["local"]).default("local"),
+  OCTO_DRIVER: z.enum(["local", "kubernetes"]).default("local"),
+  KUBE_NAMESPACE: z.string().default("octo"),
+  RUNTIME_IMAGE: z.string().default("octo-runtime:dev"),
+  RUNTIME_SERVICE_ACCOUNT: z.string().optional(),
+  WILDCARD_TLS_SECRET: z.string().optional(),
+  CLUSTER_ISSUER: z.string().default("letsencrypt-prod"),
   SHUTDOWN_GRACE: z.coerce.number().int().min(0).default(10_000),
   OCTO_IMPORT_SAMPLES: z.string().optional(),
   BASE_DOMAIN: z
@@ -33,7 +38,14 @@ export interface OrchestratorConfig {
   oidc: { issuer: string; audience: string | undefined; rolesClaim: string } | undefined;
   writeRoles: string[];
   adminRoles: string[];
-  driver: "local";
+  driver: "local" | "kubernetes";
+  /** The kubernetes driver's settings (KUBECONFIG or in-cluster credentials reach the API). */
+  kubernetes: {
+    namespace: string;
+    image: string;
+    serviceAccountName: string | undefined;
+    tls: { mode: "wildcard"; secretName: string } | { mode: "issuer"; clusterIssuer: string };
+  };
   shutdownGraceMs: number;
   /** A samples directory imported at start (npm start sets it). */
   importSamples: string | undefined;
@@ -65,6 +77,14 @@ export function readConfig(env: Record<string, string | undefined>): Orchestrato
     writeRoles: list(e.AUTH_WRITE_ROLES),
     adminRoles: list(e.AUTH_ADMIN_ROLES),
     driver: e.OCTO_DRIVER,
+    kubernetes: {
+      namespace: e.KUBE_NAMESPACE,
+      image: e.RUNTIME_IMAGE,
+      serviceAccountName: e.RUNTIME_SERVICE_ACCOUNT,
+      tls: e.WILDCARD_TLS_SECRET
+        ? { mode: "wildcard", secretName: e.WILDCARD_TLS_SECRET }
+        : { mode: "issuer", clusterIssuer: e.CLUSTER_ISSUER },
+    },
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     importSamples: e.OCTO_IMPORT_SAMPLES,
     baseDomain: e.BASE_DOMAIN,

@@ -2,7 +2,10 @@ import { mkdtempSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
 import { Cipher, type Database, loadOrCreateKey, MEMORY, openDatabase } from "@octo/db";
+import { clusterObjects, createKubernetesDriver } from "@octo/k8s/driver";
+import { OWNED_KINDS } from "@octo/k8s/render";
 import { TRPCError } from "@trpc/server";
 import { dbAudit, dbCredentials } from "./api/db-stores.ts";
 import type { Services } from "./api/services.ts";
@@ -31,6 +34,19 @@ export interface RunningOrchestrator {
   close(): Promise<void>;
 }
 
+/** The cluster driver: credentials from KUBECONFIG, else the pod's service account. */
+function kubernetesDriver(config: OrchestratorConfig): DeploymentDriver {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const settings = config.kubernetes;
+  return createKubernetesDriver({
+    kubeConfig,
+    namespace: settings.namespace,
+    render: (spec) => clusterObjects(spec, settings),
+    kinds: OWNED_KINDS,
+  });
+}
+
 /** Opens the database, the driver and the HTTP API, and serves until close(). */
 export async function startOrchestrator(
   config: OrchestratorConfig,
@@ -46,10 +62,12 @@ export async function startOrchestrator(
   const cipher = new Cipher(key.key);
   const driver =
     options.driver?.({ db: opened.db, cipher }) ??
-    createLocalDriver({
-      dataDir: config.dataDir === MEMORY ? mkdtempSync(join(tmpdir(), "octo-local-")) : config.dataDir,
-      secrets: databaseSecrets(opened.db, cipher),
-    });
+    (config.driver === "kubernetes"
+      ? kubernetesDriver(config)
+      : createLocalDriver({
+          dataDir: config.dataDir === MEMORY ? mkdtempSync(join(tmpdir(), "octo-local-")) : config.dataDir,
+          secrets: databaseSecrets(opened.db, cipher),
+        }));
   if (config.importSamples) {
     const imported = await importSamples(opened.db, config.importSamples);
     if (imported.length > 0) log("info", `imported ${imported.length} samples: ${imported.join(", ")}`);

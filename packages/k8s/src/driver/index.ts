@@ -14,6 +14,8 @@ import {
 import type { DeploymentDriver, DeploymentSpec, DeploymentStatus } from "./contract.ts";
 import { observe } from "./status.ts";
 
+export { type ClusterSettings, clusterObjects } from "./cluster-objects.ts";
+
 export interface KubernetesDriverOptions {
   kubeConfig: KubeConfig;
   namespace: string;
