@@ -6,6 +6,15 @@ import { notFound } from "../errors.ts";
 import { id } from "../fields.ts";
 import { upsertPerson, userOf } from "./service.ts";
 
+/** What admins see of a user (never the OIDC subject). */
+const PUBLIC_FIELDS = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  createdAt: users.createdAt,
+  lastLoginAt: users.lastLoginAt,
+};
+
 export const usersRouter = router({
   /**
    * The caller as a user: a person signed in through OIDC is recorded (upserted by subject) on
@@ -35,31 +44,13 @@ export const usersRouter = router({
 
   /** Everyone who has signed in (admins: who has access, and since when). */
   list: procedure("admin").query(({ ctx }) =>
-    ctx.services.db
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        createdAt: users.createdAt,
-        lastLoginAt: users.lastLoginAt,
-      })
-      .from(users)
-      .orderBy(asc(users.email)),
+    ctx.services.db.select(PUBLIC_FIELDS).from(users).orderBy(asc(users.email)),
   ),
 
   get: procedure("admin")
     .input(z.object({ id }))
     .query(async ({ ctx, input }) => {
-      const [row] = await ctx.services.db
-        .select({
-          id: users.id,
-          email: users.email,
-          name: users.name,
-          createdAt: users.createdAt,
-          lastLoginAt: users.lastLoginAt,
-        })
-        .from(users)
-        .where(eq(users.id, input.id));
+      const [row] = await ctx.services.db.select(PUBLIC_FIELDS).from(users).where(eq(users.id, input.id));
       if (!row) throw notFound("user");
       return row;
     }),
