@@ -148,3 +148,63 @@ describe("kubernetes driver", () => {
     expect(reads).toEqual([]);
   });
 });
+
+describe("the orchestrator's Role", () => {
+  it("grants exactly the verbs the driver uses", async () => {
+    const { ORCHESTRATOR_RULES } = await import("../render/rbac.ts");
+    const { OWNED_KINDS } = await import("../render/deployment.ts");
+    const { clusterObjects } = await import("./cluster-objects.ts");
+    // The real renderer, with every kind it makes: a network service, exposed, with a pod token.
+    await driver.close();
+    const settings = { namespace: NS, image: "octo-runtime:test", serviceAccountName: "octo-runtime" };
+    driver = createKubernetesDriver({
+      kubeConfig: fake.kubeConfig(NS),
+      namespace: NS,
+      render: (s) => clusterObjects(s, { ...settings, tls: { mode: "wildcard", secretName: "wildcard" } }),
+      kinds: OWNED_KINDS,
+    });
+    await driver.secrets.set("A", "1");
+    await driver.apply(
+      spec({
+        httpPort: 8080,
+        slug: "shop",
+        externalHost: "shop.example.com",
+        env: { OCTO_ORCHESTRATOR_URL: "http://o:8090", OCTO_DEPLOYMENT_TOKEN: "octd_x" },
+        secretNames: ["OCTO_DEPLOYMENT_TOKEN"],
+      }),
+    );
+    await until((s) => s.phase === "running");
+    await driver.scale("d1", 2);
+    await driver.secrets.delete("A");
+    await driver.remove("d1");
+    const used = new Set<string>();
+    for (const r of fake.requests) {
+      const m = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)\/namespaces\/[^/]+\/([^/]+)(\/[^/]+)?$/.exec(r.path);
+      if (!m) continue; // discovery
+      const verb =
+        r.method === "GET"
+          ? r.query.watch === "true"
+            ? "watch"
+            : m[3]
+              ? "get"
+              : "list"
+          : ({ POST: "create", PATCH: "patch", PUT: "update", DELETE: "delete" } as Record<string, string>)[
+              r.method
+            ];
+      used.add(`${m[1] ?? ""}/${m[2]}:${verb}`);
+    }
+    const granted = new Set(
+      ORCHESTRATOR_RULES.flatMap((rule) =>
+        (rule.resources ?? []).flatMap((res) =>
+          rule.verbs.map((v) => `${rule.apiGroups?.[0] ?? ""}/${res}:${v}`),
+        ),
+      ),
+    );
+    // Server-side apply of an object that does not exist yet also needs create.
+    for (const u of [...used]) if (u.endsWith(":patch")) used.add(u.replace(":patch", ":create"));
+    // Everything used is granted; everything granted on what this scenario touched is used.
+    expect([...used].filter((u) => !granted.has(u))).toEqual([]);
+    const exercised = new Set([...used].map((u) => u.split(":")[0]));
+    expect([...granted].filter((g) => exercised.has(g.split(":")[0]) && !used.has(g)).sort()).toEqual([]);
+  });
+});

@@ -31,15 +31,15 @@ describe("rbac", () => {
   });
 
   it("grants the orchestrator exactly the driver's verbs", () => {
-    const manage = ["get", "list", "watch", "create", "patch", "delete"];
+    const manage = ["list", "create", "patch", "delete"];
     expect(rulesOf("octo-orchestrator")).toEqual({
       "/configmaps": manage,
       "/services": manage,
       "/secrets": manage,
-      "apps/deployments": manage,
+      "apps/deployments": [...manage, "watch"],
       "networking.k8s.io/ingresses": manage,
       "networking.k8s.io/networkpolicies": manage,
-      "/pods": ["get", "list", "watch"],
+      "/pods": ["list", "watch"],
       "/events": ["list", "watch"],
     });
   });

@@ -24,14 +24,19 @@ export const DEFAULT_RBAC = {
   runtimeServiceAccount: "octo-runtime",
 } as const;
 
-const MANAGE = ["get", "list", "watch", "create", "patch", "delete"];
+/**
+ * Made by server-side apply (a patch; creating an object that way also needs create), found for
+ * removal by label (list) and deleted. Nothing is read back one by one.
+ */
+const MANAGE = ["list", "create", "patch", "delete"];
 
 /** What the driver touches: its objects (server-side apply is a patch), pods and events to read. */
 export const ORCHESTRATOR_RULES: IPolicyRule[] = [
   { apiGroups: [""], resources: ["configmaps", "services", "secrets"], verbs: [...MANAGE] },
-  { apiGroups: ["apps"], resources: ["deployments"], verbs: [...MANAGE] },
+  // Deployments are watched too: their status is the deployment's.
+  { apiGroups: ["apps"], resources: ["deployments"], verbs: [...MANAGE, "watch"] },
   { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: [...MANAGE] },
-  { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
   { apiGroups: [""], resources: ["events"], verbs: ["list", "watch"] },
 ];
 
