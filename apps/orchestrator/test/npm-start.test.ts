@@ -1,43 +1,17 @@
 // `npm start`'s real command (scripts/start.mjs) starts the orchestrator with the samples
 // imported; the example script then deploys one of them through the typed client.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
+import { killAll, startNode as run } from "../../../packages/runtime/test/octo-process.ts";
 import { createOctoClient } from "../src/client/index.ts";
 
-const ROOT = join(import.meta.dirname, "../../..");
 const dir = mkdtempSync(join(tmpdir(), "octo-start-"));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  killAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env } });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const waitFor = (pattern: RegExp, ms: number) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const end = Date.now() + ms;
-      const poll = setInterval(() => {
-        const m = pattern.exec(output);
-        if (m) {
-          clearInterval(poll);
-          resolve(m);
-        } else if (Date.now() > end || child.exitCode !== null) {
-          clearInterval(poll);
-          reject(new Error(`no ${pattern} within ${ms} ms:\n${output}`));
-        }
-      }, 50);
-    });
-  return { child, exited, waitFor, output: () => output };
-}
 
 it("starts the orchestrator with the samples, which the example deploys and undeploys", async () => {
   const start = run(["scripts/start.mjs"], { OCTO_DATA_DIR: dir, PORT: "0" });
@@ -54,7 +28,7 @@ it("starts the orchestrator with the samples, which the example deploys and unde
     "/stock/A-1",
     "INVENTORY_URL=http://127.0.0.1:9",
   ]);
-  expect(await example.exited, example.output()).toBe(0);
+  expect((await example.exited).code, example.output()).toBe(0);
   expect(example.output()).toMatch(/status: running \(1\/1 ready\)/);
   // The bound inventory is unreachable: the sample's handle-errors answers "degraded".
   expect(example.output()).toMatch(/GET \/stock\/A-1 → 200 .*"status":"degraded"/);
@@ -71,6 +45,5 @@ it("starts the orchestrator with the samples, which the example deploys and unde
     ]),
   );
 
-  start.child.kill("SIGTERM");
-  expect(await start.exited).toBe(0);
+  expect((await start.stop("SIGTERM")).code).toBe(0);
 }, 120_000);

@@ -47,16 +47,20 @@ export function killAll(): void {
  * parallel without fighting over ports.
  */
 export function startOcto(args: string[], env: Record<string, string> = {}): OctoProcess {
+  return startNode([OCTO, ...args], {
+    OCTO_MANAGEMENT_PORT: "0",
+    OCTO_MANAGEMENT_HOST: "127.0.0.1",
+    OCTO_LOG_FORMAT: "json",
+    ...env,
+  });
+}
+
+/** Runs `node <args>` from the repository root with its output captured (killAll stops it). */
+export function startNode(args: string[], env: Record<string, string> = {}): OctoProcess {
   let output = "";
-  const child = spawn(process.execPath, [OCTO, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      OCTO_MANAGEMENT_PORT: "0",
-      OCTO_MANAGEMENT_HOST: "127.0.0.1",
-      OCTO_LOG_FORMAT: "json",
-      ...env,
-    },
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
