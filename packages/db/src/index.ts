@@ -33,6 +33,7 @@ export {
   isForeignKeyViolation,
   isUniqueViolation,
   PG_ERROR,
+  pgConstraint,
   pgErrorCode,
 } from "./errors.ts";
 export { MIGRATIONS_FOLDER, type MigrationReport } from "./migrate.ts";

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type ThrowawayPostgres } from "../../runtime/test/postgres.ts";
 import { type Database, MEMORY, type OpenedDatabase, openDatabase } from "./client.ts";
 import { aad, Cipher, loadOrCreateKey } from "./crypto.ts";
-import { pgErrorCode } from "./errors.ts";
+import { pgConstraint, pgErrorCode } from "./errors.ts";
 import {
   apiKeys,
   auditEvents,
@@ -202,6 +202,9 @@ describe.each(backends)("%s", (_name, backend) => {
       await newDeployment(db, { slug, subdomain });
       expect(await failureCode(newDeployment(db, { slug }))).toBe(UNIQUE);
       expect(await failureCode(newDeployment(db, { subdomain }))).toBe(UNIQUE);
+      // Both drivers name the constraint (the API tells a slug clash from a subdomain clash).
+      const clash = await newDeployment(db, { subdomain }).catch((e: unknown) => e);
+      expect(pgConstraint(clash)).toBe("deployments_subdomain_unique");
       expect(await failureCode(newDeployment(db))).toBe("no error");
       expect(await failureCode(newDeployment(db))).toBe("no error");
     });

@@ -1,4 +1,14 @@
-import { aad, deploymentEnv, deployments, deploymentTokens, integrations, secrets, versions } from "@octo/db";
+import {
+  aad,
+  deploymentEnv,
+  deployments,
+  deploymentTokens,
+  integrations,
+  isUniqueViolation,
+  pgConstraint,
+  secrets,
+  versions,
+} from "@octo/db";
 import { eq, inArray } from "drizzle-orm";
 import type { Services } from "../../api/services.ts";
 import { DEPLOYMENT_TOKEN_PREFIX, newToken, tokenHash } from "../../auth/tokens.ts";
@@ -237,10 +247,11 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
       return d;
     })
     .catch((e: unknown) => {
-      const constraint = uniqueConstraint(e);
-      if (constraint === "deployments_subdomain_unique")
-        throw conflict(`the subdomain ${subdomain} is already in use`);
-      if (constraint !== undefined) throw conflict(`the slug ${slug} is already in use`);
+      if (isUniqueViolation(e)) {
+        if (pgConstraint(e) === "deployments_subdomain_unique")
+          throw conflict(`the subdomain ${subdomain} is already in use`);
+        throw conflict(`the slug ${slug} is already in use`);
+      }
       throw e;
     });
 
@@ -258,17 +269,6 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
     await db.delete(deployments).where(eq(deployments.id, row.id));
     throw e;
   }
-}
-
-/** The name of the unique constraint a write broke (both drivers report it), or undefined. */
-function uniqueConstraint(e: unknown): string | undefined {
-  let current: unknown = e;
-  for (let i = 0; i < 5 && current && typeof current === "object"; i++) {
-    const c = current as { code?: unknown; constraint_name?: unknown; constraint?: unknown; cause?: unknown };
-    if (c.code === "23505") return String(c.constraint_name ?? c.constraint ?? "");
-    current = c.cause;
-  }
-  return undefined;
 }
 
 export async function getDeployment(services: Services, id: string) {
