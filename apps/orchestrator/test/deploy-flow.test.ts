@@ -89,6 +89,8 @@ it("creates, tags, deploys (ready over SSE), serves, scales and undeploys an int
     },
   );
   expect(running.readyReplicas).toBe(1);
+  // The dashboard's view: every deployment, without naming an integration.
+  expect((await api.deployments.list.query({})).map((d) => d.id)).toContain(deployment.id);
   const answer = await fetch(`${running.url}/hello?name=Ada`);
   expect(await answer.json()).toEqual({ greeting: "hello, Ada" });
 

@@ -23,6 +23,11 @@ const reader = async () => orch.client(await issuer.token({ sub: "bo", email: "b
 it("records a signed-in person on users.me and refreshes them on every sign-in", async () => {
   const me = await (await writer()).users.me.query();
   expect(me).toMatchObject({ email: "ada@example.com", name: "Ada", roles: ["octo-writer"], via: "oidc" });
+  // What each may do, as the orchestrator decides it (the web app only reflects this).
+  expect(me.can).toEqual({ write: true, admin: false });
+  expect((await (await reader()).users.me.query()).can).toEqual({ write: false, admin: false });
+  const admin = orch.client(await issuer.token({ sub: "cy", roles: ["octo-admin", "octo-writer"] }));
+  expect((await admin.users.me.query()).can).toEqual({ write: true, admin: true });
   const renamed = orch.client(await issuer.token({ sub: "ada", email: "ada@new.example", name: "Ada L." }));
   expect(await renamed.users.me.query()).toMatchObject({
     id: me.id,
@@ -52,6 +57,7 @@ it("creates a key that authenticates, stores only its hash, and lists it without
   const viaKey = orch.client(key.token);
   const me = await viaKey.users.me.query();
   expect(me).toMatchObject({ email: "ada@example.com", via: "api-key", scope: "write", roles: [] });
+  expect(me.can.write).toBe(true);
   expect(await viaKey.integrations.create.mutate({ name: "made-by-key" })).toMatchObject({
     name: "made-by-key",
   });

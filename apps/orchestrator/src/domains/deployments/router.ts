@@ -23,11 +23,12 @@ const binding = z
   })
   .strict();
 
-async function listFor(services: Services, integrationId: string) {
+/** One integration's deployments, or every deployment (the dashboard) when no id is given. */
+async function listFor(services: Services, integrationId: string | undefined) {
   const rows = await services.db
     .select()
     .from(deployments)
-    .where(eq(deployments.integrationId, integrationId))
+    .where(integrationId === undefined ? undefined : eq(deployments.integrationId, integrationId))
     .orderBy(desc(deployments.createdAt));
   return rows.map((r) => view(r, services.driver.status(r.id)));
 }
@@ -71,7 +72,7 @@ export const deploymentsRouter = router({
     }),
 
   list: procedure("read")
-    .input(z.object({ integrationId: id }))
+    .input(z.object({ integrationId: id.optional() }))
     .query(({ ctx, input }) => listFor(ctx.services, input.integrationId)),
 
   get: procedure("read")
@@ -113,11 +114,12 @@ export const deploymentsRouter = router({
     }),
 
   /**
-   * Live status of an integration's deployments: a full snapshot now and after every change.
+   * Live status of an integration's deployments (of all of them without an id): a full
+   * snapshot now and after every change.
    * Each snapshot is tracked by a counter, so a reconnecting client gets the current state.
    */
   watch: procedure("read")
-    .input(z.object({ integrationId: id, lastEventId: z.string().nullish() }))
+    .input(z.object({ integrationId: id.optional(), lastEventId: z.string().nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       let seq = Number(input.lastEventId ?? 0) || 0;
       const changes = new EventEmitter();

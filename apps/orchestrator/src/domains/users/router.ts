@@ -2,6 +2,7 @@ import { users } from "@octo/db";
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { procedure, router } from "../../api/trpc.ts";
+import { refusal } from "../../auth/identity.ts";
 import { notFound } from "../errors.ts";
 import { id } from "../fields.ts";
 import { upsertPerson, userOf } from "./service.ts";
@@ -39,6 +40,11 @@ export const usersRouter = router({
             ? ("oidc" as const)
             : ("open" as const),
       ...(identity.kind === "api-key" ? { scope: identity.scope } : {}),
+      // What the caller may do, decided here so that clients (the web app) only reflect it.
+      can: {
+        write: refusal(identity, "write", ctx.policy) === undefined,
+        admin: refusal(identity, "admin", ctx.policy) === undefined,
+      },
     };
   }),
 

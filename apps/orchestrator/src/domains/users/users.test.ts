@@ -18,6 +18,7 @@ it("answers open-mode callers as the local-dev user, upserted once", async () =>
     name: "Local developer",
     roles: [],
     via: "open",
+    can: { write: true, admin: true },
   });
   const again = await api.users.me.query();
   expect(again.id).toBe(first.id);
