@@ -28,6 +28,8 @@ function check(label, cmd, args) {
 }
 
 check("typecheck (tsc --noEmit)", "pnpm", ["exec", "tsc", "--noEmit", "-p", "tsconfig.json"]);
+// The web app has its own settings (DOM, JSX, bundler resolution): its own check.
+check("typecheck web (tsc --noEmit)", "pnpm", ["exec", "tsc", "--noEmit", "-p", "apps/web/tsconfig.json"]);
 check("lint + format (biome check)", "pnpm", ["exec", "biome", "check", "."]);
 
 console.log("\n▶ vitest");

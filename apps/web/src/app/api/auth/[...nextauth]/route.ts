@@ -1,0 +1,3 @@
+import { handlers } from "../../../../auth/auth.ts";
+
+export const { GET, POST } = handlers;

@@ -1,0 +1,7 @@
+// Next.js 16's request proxy (formerly middleware): with OIDC on, a page request without a
+// session goes to /signin. /api routes answer for themselves (the tRPC forwarder says 401).
+export { auth as proxy } from "./auth/auth.ts";
+
+export const config = {
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|signin).*)"],
+};

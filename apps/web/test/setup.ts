@@ -1,0 +1,7 @@
+import { cleanup } from "@testing-library/react";
+import { afterEach } from "vitest";
+
+// Testing Library unmounts after each test only when the runner exposes globals; ours does not.
+afterEach(() => {
+  if (typeof document !== "undefined") cleanup();
+});
