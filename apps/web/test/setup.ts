@@ -3,5 +3,5 @@ import { afterEach } from "vitest";
 
 // Testing Library unmounts after each test only when the runner exposes globals; ours does not.
 afterEach(() => {
-  if (typeof document !== "undefined") cleanup();
+  if ("document" in globalThis) cleanup();
 });

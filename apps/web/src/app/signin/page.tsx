@@ -40,7 +40,7 @@ export default async function SignInPage({
             </p>
           ) : null}
           <button type="submit" className="primary">
-            Sign in with {settings.providerName}
+            {`Sign in with ${settings.providerName}`}
           </button>
         </form>
       )}
