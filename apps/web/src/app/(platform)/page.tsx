@@ -1,3 +1,7 @@
+import { Dashboard } from "./dashboard.tsx";
+
+export const metadata = { title: "Deployments" };
+
 export default function DashboardPage() {
-  return <h1>Deployments</h1>;
+  return <Dashboard />;
 }

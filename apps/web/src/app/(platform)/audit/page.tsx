@@ -1,0 +1,7 @@
+import { AuditClient } from "./audit-client.tsx";
+
+export const metadata = { title: "Audit log" };
+
+export default function AuditPage() {
+  return <AuditClient />;
+}

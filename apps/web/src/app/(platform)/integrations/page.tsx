@@ -1,0 +1,7 @@
+import { IntegrationsManager } from "./integrations-manager.tsx";
+
+export const metadata = { title: "Integrations" };
+
+export default function IntegrationsPage() {
+  return <IntegrationsManager />;
+}
