@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { killAll, startNode as run } from "../../../packages/runtime/test/octo-process.ts";
+import { freePort, killAll, startNode as run } from "../../../packages/runtime/test/octo-process.ts";
 import { createOctoClient } from "../src/client/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "octo-start-"));
@@ -13,12 +13,23 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("starts the orchestrator with the samples, which the example deploys and undeploys", async () => {
-  const start = run(["scripts/start.mjs"], { OCTO_DATA_DIR: dir, PORT: "0" });
+it("starts the orchestrator with the samples and the web app; the example deploys and undeploys", async () => {
+  const webPort = await freePort();
+  const start = run(["scripts/start.mjs"], { OCTO_DATA_DIR: dir, PORT: "0", WEB_PORT: String(webPort) });
   const [, url] = await start.waitFor(/serving (http:\/\/[^ ]+)\/trpc/, 60_000);
+  // The web app (built first when its sources changed) serves the platform against that orchestrator.
+  await start.waitFor(/the web app serves (http:\/\/\S+)/, 240_000);
+  await start.waitFor(/Ready in/, 60_000);
+  const web = `http://localhost:${webPort}`;
+  const page = await fetch(`${web}/integrations`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain("Open mode");
+  const viaWeb = createOctoClient({ url: `${web}/api` });
   const api = createOctoClient({ url: url as string });
   const names = (await api.integrations.list.query()).map((i) => i.name);
   expect(names).toEqual(expect.arrayContaining(["hello-world", "http-orders", "weather"]));
+  // The same answer through the web app's /api/trpc (open mode: nothing to forward).
+  expect((await viaWeb.integrations.list.query()).map((i) => i.name).sort()).toEqual([...names].sort());
   expect(start.output()).toContain("open mode");
 
   const example = run([
@@ -46,4 +57,4 @@ it("starts the orchestrator with the samples, which the example deploys and unde
   );
 
   expect((await start.stop("SIGTERM")).code).toBe(0);
-}, 120_000);
+}, 360_000);

@@ -3,13 +3,16 @@
 // scripts/start.mjs can import it. Run directly: `node apps/web/scripts/ensure-build.mjs`.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 
 const web = join(import.meta.dirname, "..");
 const root = join(web, "..", "..");
 const stampFile = join(web, ".next", "octo-source-hash");
+// Two processes (test files, npm start) must not build into the same .next at once.
+const lockDir = join(web, ".next-build-lock");
+const LOCK_STALE_MS = 10 * 60_000;
 
 // What a build depends on: the app's sources and config, the API's types and the lockfile.
 const INPUTS = [
@@ -41,15 +44,52 @@ export function nextBin() {
   return createRequire(join(web, "package.json")).resolve("next/dist/bin/next");
 }
 
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function withLock(fn) {
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      // A build that died long ago left its lock behind.
+      if (Date.now() - statSync(lockDir).mtimeMs > LOCK_STALE_MS)
+        rmSync(lockDir, { recursive: true, force: true });
+      else sleep(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 /** Runs `next build` when the sources changed since the last build; returns whether it built. */
 export function ensureWebBuild({ log = console.log } = {}) {
   const hash = sourceHash();
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) return false;
+  const upToDate = () => existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash;
+  if (upToDate()) return false;
+  return withLock(() => (upToDate() ? false : build(hash, log)));
+}
+
+// A build must not depend on who runs it: sign-in settings are read when the server starts.
+function buildEnv() {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("OIDC_") && !k.startsWith("AUTH_")),
+  );
+  return { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+}
+
+function build(hash, log) {
   log("octo: building the web app (next build) …");
   const r = spawnSync(process.execPath, [nextBin(), "build"], {
     cwd: web,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    env: buildEnv(),
   });
   if (r.status !== 0) {
     throw new Error(`next build failed:\n${r.stdout.toString()}${r.stderr.toString()}`);

@@ -14,7 +14,7 @@ export async function startWeb(env: Record<string, string>): Promise<WebServer> 
   const port = await freePort();
   const proc = startNode(
     [nextBin(), "start", join(import.meta.dirname, ".."), "-p", String(port), "-H", "127.0.0.1"],
-    { NEXT_TELEMETRY_DISABLED: "1", ...env },
+    { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
   );
   await proc.waitFor(/Ready in/, 60_000);
   // Next.js names every loopback host "localhost" in request URLs, so Auth.js's callback URL
