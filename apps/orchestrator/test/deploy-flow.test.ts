@@ -42,6 +42,7 @@ it("creates, tags, deploys (ready over SSE), serves, scales and undeploys an int
     slug: "greeter",
     slugValid: true,
     slugAvailable: true,
+    baseDomain: null,
   });
   const asked = await api.deployments.options.query({ integrationId: integration.id, slug: "My Greeter!" });
   expect(asked).toMatchObject({ slug: "my-greeter", slugValid: true, slugAvailable: true });

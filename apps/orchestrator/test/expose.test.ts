@@ -33,6 +33,10 @@ async function tagged(o: TestOrchestrator, name: string, definition: string) {
 it("exposes a network service under its subdomain, once", async () => {
   const api = orch.client();
   const shop = await tagged(orch, "Shop", NETWORKED);
+  // The deploy dialog shows the resulting URL from the base domain it is told.
+  expect(await api.deployments.options.query({ integrationId: shop.integrationId })).toMatchObject({
+    baseDomain: "apps.example.com",
+  });
   const d = await api.deployments.create.mutate({ ...shop, expose: true });
   expect(d).toMatchObject({ slug: "shop", externalUrl: "https://shop.apps.example.com" });
 
@@ -56,6 +60,11 @@ it("exposes a network service under its subdomain, once", async () => {
 
 it("refuses to expose anything without BASE_DOMAIN", async () => {
   const shop = await tagged(plain, "Shop", NETWORKED);
+  expect(await plain.client().deployments.options.query({ integrationId: shop.integrationId })).toMatchObject(
+    {
+      baseDomain: null,
+    },
+  );
   await expect(plain.client().deployments.create.mutate({ ...shop, expose: true })).rejects.toThrow(
     /external endpoints are not configured \(BASE_DOMAIN is unset\)/,
   );

@@ -68,7 +68,15 @@ export const deploymentsRouter = router({
         .select({ id: deployments.id })
         .from(deployments)
         .where(eq(deployments.slug, slug));
-      return { networked: true, envVars, slug, slugValid: slug !== "", slugAvailable: slug !== "" && !taken };
+      return {
+        networked: true,
+        envVars,
+        slug,
+        slugValid: slug !== "",
+        slugAvailable: slug !== "" && !taken,
+        // Exposed deployments answer at https://<subdomain>.<baseDomain>; null: exposing is off.
+        baseDomain: ctx.services.baseDomain ?? null,
+      };
     }),
 
   list: procedure("read")

@@ -1,4 +1,4 @@
-import { deploymentEnv, secrets } from "@octo/db";
+import { deploymentEnv, deployments, secrets } from "@octo/db";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { procedure, router } from "../../api/trpc.ts";
@@ -20,9 +20,21 @@ const summary = { name: secrets.name, createdAt: secrets.createdAt, lastUpdated:
  * and is never returned, logged or audited.
  */
 export const secretsRouter = router({
-  list: procedure("read").query(({ ctx }) =>
-    ctx.services.db.select(summary).from(secrets).orderBy(asc(secrets.name)),
-  ),
+  /** Each secret with the deployments that bind it (what a delete would leave without it). */
+  list: procedure("read").query(async ({ ctx }) => {
+    const { db } = ctx.services;
+    const rows = await db.select(summary).from(secrets).orderBy(asc(secrets.name));
+    const bindings = await db
+      .selectDistinct({ secret: deploymentEnv.secretName, id: deployments.id, name: deployments.name })
+      .from(deploymentEnv)
+      .innerJoin(deployments, eq(deployments.id, deploymentEnv.deploymentId))
+      .where(eq(deploymentEnv.kind, "secret"))
+      .orderBy(asc(deployments.name));
+    return rows.map((row) => ({
+      ...row,
+      usedBy: bindings.filter((b) => b.secret === row.name).map(({ id, name }) => ({ id, name })),
+    }));
+  }),
 
   /** Creates or overwrites a secret (metadata and encrypted value in one transaction). */
   set: procedure("admin", SECRET)

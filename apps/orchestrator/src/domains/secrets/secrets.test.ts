@@ -23,7 +23,7 @@ it("sets, lists and overwrites a secret without ever returning its value", async
   const list = await api.secrets.list.query();
   responses.push(list);
   expect(list).toEqual([
-    { name: "DB_PASSWORD", createdAt: created.createdAt, lastUpdated: created.lastUpdated },
+    { name: "DB_PASSWORD", createdAt: created.createdAt, lastUpdated: created.lastUpdated, usedBy: [] },
   ]);
 
   const updated = await api.secrets.set.mutate({ name: "DB_PASSWORD", value: OTHER_VALUE });
@@ -88,7 +88,9 @@ it("refuses to delete a secret a deployment binds, unless forced", async () => {
     data: { code: "CONFLICT" },
     message: `secret is in use by a deployment: ${deploymentId}`,
   });
-  expect((await api.secrets.list.query()).map((s) => s.name)).toContain("API_TOKEN");
+  // The list says who binds it before anyone tries to delete it.
+  const listed = (await api.secrets.list.query()).find((s) => s.name === "API_TOKEN");
+  expect(listed?.usedBy).toEqual([{ id: deploymentId, name: "x" }]);
   expect(await api.secrets.delete.mutate({ name: "API_TOKEN", force: true })).toEqual({
     name: "API_TOKEN",
     stillBoundBy: [deploymentId],
