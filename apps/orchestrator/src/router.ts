@@ -2,6 +2,7 @@ import { router } from "./api/trpc.ts";
 import { apiKeysRouter } from "./domains/api-keys/router.ts";
 import { auditRouter } from "./domains/audit/router.ts";
 import { deploymentsRouter } from "./domains/deployments/router.ts";
+import { dslRouter } from "./domains/dsl/router.ts";
 import { foldersRouter } from "./domains/folders/router.ts";
 import { integrationsRouter } from "./domains/integrations/router.ts";
 import { kvRouter } from "./domains/kv/router.ts";
@@ -17,6 +18,7 @@ export const appRouter = router({
   integrations: integrationsRouter,
   versions: versionsRouter,
   deployments: deploymentsRouter,
+  dsl: dslRouter,
   runs: runsRouter,
   folders: foldersRouter,
   secrets: secretsRouter,

@@ -1,12 +1,5 @@
-import {
-  type Diagnostic,
-  loadRegistry,
-  loadRuntimeFromSources,
-  type Registry,
-  YamlSource,
-} from "@octo/runtime";
-
-let registry: Promise<Registry> | undefined;
+import { type Diagnostic, loadRuntimeFromSources, YamlSource } from "@octo/runtime";
+import { runtimeRegistry } from "../dsl/runtime-registry.ts";
 
 /**
  * Loads a definition the way the runtime will, with the env it will get, without starting
@@ -17,9 +10,8 @@ export async function definitionProblems(
   definition: string,
   env: Record<string, string>,
 ): Promise<Diagnostic[]> {
-  registry ??= loadRegistry({});
   const loaded = loadRuntimeFromSources([new YamlSource("integration.yaml", definition)], {
-    registry: await registry,
+    registry: await runtimeRegistry(),
     osEnv: env,
     logger: { log: () => {} },
   });
