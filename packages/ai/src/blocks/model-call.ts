@@ -1,15 +1,20 @@
-import type { BlockCompileContext, Exec, Message, Step } from "@octo/runtime/plugin";
+import {
+  type BlockCompileContext,
+  connectorRef,
+  type Exec,
+  type Message,
+  type Step,
+} from "@octo/runtime/plugin";
 import { z } from "zod";
-import type { AiConnection } from "../connections/index.ts";
+import { type AiConnection, LLM_CONNECTION_TYPES } from "../connections/index.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, ChatResponse } from "../llm/types.ts";
 
 /** Fields every AI block has. */
 export const connectorField = () =>
-  z
-    .string()
-    .min(1)
-    .meta({ description: "an LLM connection (anthropic, openai or gemini) declared under connectors:" });
+  connectorRef("an LLM connection (anthropic, openai or gemini) declared under connectors:", [
+    ...LLM_CONNECTION_TYPES,
+  ]);
 export const promptField = () =>
   z
     .string()

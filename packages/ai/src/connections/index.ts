@@ -76,3 +76,6 @@ export const llmConnections: ConnectorDefinition[] = PROVIDERS.flatMap((p) => [
   llmConnection(p, p),
   llmConnection(p, `llm-${p}`),
 ]);
+
+/** Every connector type an AI block's `connector:` may name. */
+export const LLM_CONNECTION_TYPES: readonly string[] = llmConnections.map((c) => c.type);

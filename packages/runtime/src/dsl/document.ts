@@ -32,7 +32,11 @@ export const connectorSchema = z.strictObject({
 
 /** A flow's source; settings are checked by the source's own schema. */
 export const sourceSchema = z.strictObject({
-  connector: z.string().min(1).optional().meta({ description: "connector instance name (or type)" }),
+  connector: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "connector instance name (or type)", format: "connector" }),
   type: z.string().min(1).optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
 });

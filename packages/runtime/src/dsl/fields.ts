@@ -10,6 +10,19 @@ import { z } from "zod";
 export const cel = (description: string) =>
   z.union([z.string(), z.number(), z.boolean()]).meta({ description, format: "cel" });
 
+/**
+ * The name of a connector declared under `connectors:` of one of `types`; the editor offers
+ * exactly those (format "connector").
+ */
+export const connectorRef = (description: string, types: readonly string[]) =>
+  z
+    .string()
+    .min(1)
+    .meta({ description, format: "connector", connectorTypes: [...types] });
+
+/** The name of a flow of the same file (format "flow"). */
+export const flowName = (description: string) => z.string().min(1).meta({ description, format: "flow" });
+
 /** A nested list of blocks; each element is validated by its own block definition. */
 export const BLOCK_LIST = z.array(z.unknown()).meta({ description: "blocks run in order" });
 

@@ -1,5 +1,14 @@
 // The plugin API for packages that extend the runtime (such as @octo/ai).
-export { BLOCK_LIST, cel, duration, durationMs, httpURLProblem, subFlow } from "../dsl/fields.ts";
+export {
+  BLOCK_LIST,
+  cel,
+  connectorRef,
+  duration,
+  durationMs,
+  flowName,
+  httpURLProblem,
+  subFlow,
+} from "../dsl/fields.ts";
 export type { BlockEvent } from "../engine/events.ts";
 export { cloneMessage, type Message, newMessage } from "../engine/message.ts";
 export { FlowError } from "../errors/diagnostic.ts";

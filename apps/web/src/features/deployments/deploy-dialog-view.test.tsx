@@ -29,6 +29,7 @@ const service: DeployOptions = {
   slug: "shop",
   slugValid: true,
   slugAvailable: true,
+  baseDomain: "apps.example.com",
 };
 
 type CheckResult = NonNullable<SlugCheck["result"]>;
@@ -52,7 +53,6 @@ function Harness({
       options={worker}
       slugCheck={slugCheck}
       secretNames={["DB_PASSWORD", "SHOP_TOKEN"]}
-      baseDomain={undefined}
       busy={false}
       onDeploy={() => {}}
       onClose={() => {}}
@@ -168,7 +168,7 @@ describe("DeployDialogView", () => {
     expect(screen.getByText("octo-int-orders-eu")).toBeTruthy();
 
     await user.click(screen.getByRole("checkbox", { name: "Expose externally" }));
-    expect(screen.getByText("https://orders-eu.<BASE_DOMAIN>")).toBeTruthy();
+    expect(screen.getByText("https://orders-eu.apps.example.com")).toBeTruthy();
     await user.click(deployButton());
     expect(onDeploy.mock.calls[0]?.[0]).toEqual({
       integrationId: INTEGRATION,
@@ -192,11 +192,42 @@ describe("DeployDialogView", () => {
     expect(deployButton().disabled).toBe(true);
   });
 
-  it("shows the exposed URL on the orchestrator's domain when it is known", async () => {
+  it("shows the exact exposed URL on the orchestrator's BASE_DOMAIN once exposing is ticked", async () => {
     const user = userEvent.setup();
-    render(<Harness options={service} baseDomain="apps.example.com" />);
-    await user.click(screen.getByRole("checkbox", { name: "Expose externally" }));
-    expect(screen.getByText("https://shop.apps.example.com")).toBeTruthy();
+    const onDeploy = vi.fn<(input: CreateDeploymentInput) => void>();
+    render(<Harness options={{ ...service, baseDomain: "int.corp.example" }} onDeploy={onDeploy} />);
+    const expose = screen.getByRole("checkbox", { name: "Expose externally" }) as HTMLInputElement;
+    expect(expose.disabled).toBe(false);
+    expect(screen.queryByText(/Reachable at/)).toBeNull();
+    await user.click(expose);
+    expect(expose.checked).toBe(true);
+    expect(screen.getByText("https://shop.int.corp.example")).toBeTruthy();
+    expect(screen.queryByText(/needs BASE_DOMAIN/)).toBeNull();
+    await user.click(deployButton());
+    expect(onDeploy.mock.calls[0]?.[0]).toMatchObject({ slug: "shop", expose: true });
+  });
+
+  it("disables exposing when the orchestrator has no BASE_DOMAIN, and says why", async () => {
+    const user = userEvent.setup();
+    const onDeploy = vi.fn<(input: CreateDeploymentInput) => void>();
+    render(<Harness options={{ ...service, baseDomain: null }} onDeploy={onDeploy} />);
+    const expose = screen.getByRole("checkbox", { name: "Expose externally" }) as HTMLInputElement;
+    expect(expose.disabled).toBe(true);
+    expect(expose.checked).toBe(false);
+    const hint = screen.getByText("Exposing needs BASE_DOMAIN on the orchestrator");
+    expect(expose.getAttribute("aria-describedby")).toBe(hint.id);
+    // Clicking a disabled checkbox does nothing.
+    await user.click(expose);
+    expect(expose.checked).toBe(false);
+    expect(screen.queryByText(/https:\/\//)).toBeNull();
+    await user.click(deployButton());
+    expect(onDeploy.mock.calls[0]?.[0]).toEqual({
+      integrationId: INTEGRATION,
+      versionId: V2,
+      replicas: 1,
+      env: {},
+      slug: "shop",
+    });
   });
 
   it("asks for a version first when the integration has none", () => {

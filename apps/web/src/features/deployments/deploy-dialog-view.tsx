@@ -4,6 +4,7 @@ import { type FormEvent, useId } from "react";
 import { Dialog } from "../../ui/dialog.tsx";
 import { ErrorNote, errorMessage, Loading } from "../../ui/states.tsx";
 import {
+  baseDomainOf,
   bindableVars,
   buildCreateInput,
   choiceFor,
@@ -42,8 +43,6 @@ export interface DeployDialogViewProps {
   /** Cluster secret names to bind to; undefined while loading. */
   secretNames: readonly string[] | undefined;
   secretsError?: unknown;
-  /** The orchestrator's BASE_DOMAIN when known (see baseDomainFrom). */
-  baseDomain: string | undefined;
   busy: boolean;
   /** The create call's error, shown as the API's message. */
   error?: unknown;
@@ -120,14 +119,7 @@ export function DeployDialogView(props: DeployDialogViewProps) {
         ) : null}
         {options ? (
           <>
-            <AddressSection
-              ids={ids}
-              form={form}
-              options={options}
-              slug={slug}
-              baseDomain={props.baseDomain}
-              onFormChange={onFormChange}
-            />
+            <AddressSection ids={ids} form={form} options={options} slug={slug} onFormChange={onFormChange} />
             <EnvSection
               options={options}
               form={form}
@@ -185,14 +177,12 @@ function AddressSection({
   form,
   options,
   slug,
-  baseDomain,
   onFormChange,
 }: {
   ids: string;
   form: DeployFormState;
   options: DeployOptions;
   slug: SlugState;
-  baseDomain: string | undefined;
   onFormChange: (form: DeployFormState) => void;
 }) {
   if (!options.networked)
@@ -204,6 +194,7 @@ function AddressSection({
   const message = slugMessage(slug);
   const current = effectiveSlug(slug);
   const suggested = "slug" in options ? options.slug : "";
+  const baseDomain = baseDomainOf(options);
   return (
     <fieldset className={styles.section}>
       <legend>Address</legend>
@@ -235,24 +226,22 @@ function AddressSection({
       <label className={styles.inline}>
         <input
           type="checkbox"
-          checked={form.expose}
+          checked={form.expose && baseDomain !== null}
+          disabled={baseDomain === null}
+          aria-describedby={`${ids}-expose-hint`}
           onChange={(e) => onFormChange({ ...form, expose: e.target.checked })}
         />
         Expose externally
       </label>
-      {form.expose ? (
-        <>
-          <p className="field-hint">
+      <p id={`${ids}-expose-hint`} className="field-hint">
+        {baseDomain === null ? (
+          "Exposing needs BASE_DOMAIN on the orchestrator"
+        ) : form.expose ? (
+          <>
             Reachable at <span className={styles.mono}>{exposedUrl(current ?? "<slug>", baseDomain)}</span>
-          </p>
-          {baseDomain === undefined ? (
-            <p className="field-hint">
-              The orchestrator does not report its base domain (BASE_DOMAIN); if it has none, exposing is
-              refused.
-            </p>
-          ) : null}
-        </>
-      ) : null}
+          </>
+        ) : null}
+      </p>
     </fieldset>
   );
 }

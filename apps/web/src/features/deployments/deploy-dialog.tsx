@@ -5,7 +5,6 @@ import { type JSX, useEffect, useState } from "react";
 import { useTRPC } from "../../trpc/client.tsx";
 import { DeployDialogView } from "./deploy-dialog-view.tsx";
 import {
-  baseDomainFrom,
   type DeployFormState,
   initialDeployForm,
   type SlugCheck,
@@ -57,10 +56,6 @@ export function DeployDialog(props: {
       : undefined;
 
   const secrets = useQuery(trpc.secrets.list.queryOptions(undefined, { enabled: open }));
-  // Only to learn the base domain from an exposed deployment (no API reports it).
-  const exposed = useQuery(
-    trpc.deployments.list.queryOptions({}, { enabled: open && networked && form.expose }),
-  );
 
   const create = useMutation(
     trpc.deployments.create.mutationOptions({
@@ -95,7 +90,6 @@ export function DeployDialog(props: {
       slugCheck={slugCheck}
       secretNames={secrets.data?.map((s) => s.name)}
       secretsError={secrets.error}
-      baseDomain={baseDomainFrom(exposed.data?.map((d) => d.externalUrl) ?? [])}
       busy={create.isPending}
       error={create.error}
       onDeploy={(input) => create.mutate(input)}

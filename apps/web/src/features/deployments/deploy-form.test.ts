@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  baseDomainFrom,
+  baseDomainOf,
   buildCreateInput,
+  canExpose,
   type DeployContext,
   type DeployFormState,
   deployProblems,
@@ -37,7 +38,10 @@ const service: DeployOptions = {
   slug: "shop",
   slugValid: true,
   slugAvailable: true,
+  baseDomain: "apps.example.com",
 };
+/** A networked version on an orchestrator without BASE_DOMAIN. */
+const unexposable: DeployOptions = { ...service, baseDomain: null };
 
 const form = (changes: Partial<DeployFormState> = {}): DeployFormState => ({
   ...initialDeployForm(),
@@ -216,10 +220,24 @@ describe("slug", () => {
     expect(input && "expose" in input).toBe(false);
   });
 
-  it("shows the external URL the server would build", () => {
-    expect(baseDomainFrom([undefined, "https://orders.apps.example.com"])).toBe("apps.example.com");
-    expect(baseDomainFrom(["not a url", undefined])).toBeUndefined();
+  it("takes the base domain from the options and builds the external URL the server would", () => {
+    expect(baseDomainOf(service)).toBe("apps.example.com");
+    expect(baseDomainOf(unexposable)).toBeNull();
+    expect(baseDomainOf(worker)).toBeNull();
+    expect(baseDomainOf(undefined)).toBeNull();
     expect(exposedUrl("shop", "apps.example.com")).toBe("https://shop.apps.example.com");
-    expect(exposedUrl("shop", undefined)).toBe("https://shop.<BASE_DOMAIN>");
+  });
+
+  it("offers exposing only for a networked version on an orchestrator with BASE_DOMAIN", () => {
+    expect(canExpose(service)).toBe(true);
+    expect(canExpose(unexposable)).toBe(false);
+    expect(canExpose(worker)).toBe(false);
+    expect(buildCreateInput(INTEGRATION, context({ expose: true }, service))).toMatchObject({
+      slug: "shop",
+      expose: true,
+    });
+    // A tick left over from a version that could be exposed is not sent.
+    const input = buildCreateInput(INTEGRATION, context({ expose: true }, unexposable));
+    expect(input).toEqual({ integrationId: INTEGRATION, versionId: V1, replicas: 1, env: {}, slug: "shop" });
   });
 });

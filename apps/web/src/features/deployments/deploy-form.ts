@@ -138,27 +138,19 @@ export function internalServiceName(slug: string): string {
   return `octo-int-${slug}`;
 }
 
-/**
- * The orchestrator does not report its BASE_DOMAIN. An exposed deployment's URL is
- * `https://<subdomain>.<BASE_DOMAIN>` with a dot-free subdomain, so any one of them gives it away.
- */
-export function baseDomainFrom(externalUrls: readonly (string | undefined)[]): string | undefined {
-  for (const url of externalUrls) {
-    if (!url) continue;
-    try {
-      const host = new URL(url).host;
-      const dot = host.indexOf(".");
-      if (dot > 0 && dot < host.length - 1) return host.slice(dot + 1);
-    } catch {
-      // Not a URL: nothing to learn from it.
-    }
-  }
-  return undefined;
+/** The orchestrator's BASE_DOMAIN, as deployments.options reports it; null: exposing is off (or no address). */
+export function baseDomainOf(options: DeployOptions | undefined): string | null {
+  return options && "baseDomain" in options ? options.baseDomain : null;
+}
+
+/** Exposing needs an address (a networked version) and a BASE_DOMAIN on the orchestrator. */
+export function canExpose(options: DeployOptions | undefined): boolean {
+  return options?.networked === true && baseDomainOf(options) !== null;
 }
 
 /** The URL the server gives an exposed deployment (service.ts: https://<subdomain>.<BASE_DOMAIN>). */
-export function exposedUrl(slug: string, baseDomain: string | undefined): string {
-  return `https://${slug}.${baseDomain ?? "<BASE_DOMAIN>"}`;
+export function exposedUrl(slug: string, baseDomain: string): string {
+  return `https://${slug}.${baseDomain}`;
 }
 
 export interface DeployContext {
@@ -200,6 +192,7 @@ export function buildCreateInput(
   const input: CreateDeploymentInput = { integrationId, versionId, replicas, env };
   // Blank: the server picks a free slug itself.
   if ((slug.kind === "suggested" || slug.kind === "available") && slug.slug) input.slug = slug.slug;
-  if (slug.kind !== "none" && form.expose) input.expose = true;
+  // A stale tick (another version, or no BASE_DOMAIN) must not ask for what the toggle no longer offers.
+  if (slug.kind !== "none" && form.expose && canExpose(options)) input.expose = true;
   return input;
 }

@@ -3,9 +3,10 @@ import {
   afterDelete,
   canSaveSecret,
   deleteRequest,
-  inUseDeployments,
+  isInUse,
   normalizeSecretName,
   secretNameProblem,
+  startDelete,
 } from "./secret-form.ts";
 
 const conflict = (message: string) => Object.assign(new Error(message), { data: { code: "CONFLICT" } });
@@ -40,15 +41,22 @@ describe("secret names", () => {
 });
 
 describe("the delete flow", () => {
-  it("reads the deployments out of the orchestrator's in-use answer", () => {
-    expect(inUseDeployments(conflict("secret is in use by a deployment: d-1, d-2"))).toEqual(["d-1", "d-2"]);
-    // A CONFLICT in another wording is still "in use"; it just names no deployment.
-    expect(inUseDeployments(conflict("in use"))).toEqual([]);
-    expect(
-      inUseDeployments(Object.assign(new Error("secret not found"), { data: { code: "NOT_FOUND" } })),
-    ).toBeUndefined();
-    expect(inUseDeployments(new Error("secret is in use by a deployment: d-1"))).toBeUndefined();
-    expect(inUseDeployments(undefined)).toBeUndefined();
+  it("opens on the in-use warning when the list shows deployments binding the secret", () => {
+    expect(startDelete({ name: "API_TOKEN", usedBy: [] })).toEqual({ step: "confirm", name: "API_TOKEN" });
+    expect(startDelete({ name: "API_TOKEN", usedBy: [{ id: "d-1", name: "shop" }] })).toEqual({
+      step: "in-use",
+      name: "API_TOKEN",
+    });
+  });
+
+  it("recognizes the orchestrator's in-use answer by its CONFLICT code", () => {
+    expect(isInUse(conflict("secret is in use by a deployment: d-1, d-2"))).toBe(true);
+    expect(isInUse(conflict("in use"))).toBe(true);
+    expect(isInUse(Object.assign(new Error("secret not found"), { data: { code: "NOT_FOUND" } }))).toBe(
+      false,
+    );
+    expect(isInUse(new Error("secret is in use by a deployment: d-1"))).toBe(false);
+    expect(isInUse(undefined)).toBe(false);
   });
 
   it("sends force only from the in-use step", () => {
@@ -57,7 +65,7 @@ describe("the delete flow", () => {
       name: "API_TOKEN",
       force: false,
     });
-    expect(deleteRequest({ step: "in-use", name: "API_TOKEN", deploymentIds: ["d-1"] })).toEqual({
+    expect(deleteRequest({ step: "in-use", name: "API_TOKEN" })).toEqual({
       name: "API_TOKEN",
       force: true,
     });
@@ -69,7 +77,7 @@ describe("the delete flow", () => {
       ok: false,
       error: conflict("secret is in use by a deployment: d-1"),
     });
-    expect(inUse).toEqual({ step: "in-use", name: "API_TOKEN", deploymentIds: ["d-1"] });
+    expect(inUse).toEqual({ step: "in-use", name: "API_TOKEN" });
     const forbidden = Object.assign(new Error("this needs an admin role"), { data: { code: "FORBIDDEN" } });
     expect(afterDelete(confirm, { ok: false, error: forbidden })).toEqual(confirm);
     // A forced delete that fails stays on its step (showing the error); it never loops.

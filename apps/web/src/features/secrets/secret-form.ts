@@ -35,49 +35,51 @@ export function canSaveSecret(
   return mode.kind === "update" || secretNameProblem(name, existingNames) === undefined;
 }
 
+/** A deployment that binds a secret, as secrets.list reports it. */
+export interface SecretUser {
+  id: string;
+  name: string;
+}
+
 /**
- * The delete flow: a plain confirm first; only after the orchestrator answers that deployments use
- * the secret does it offer deleting anyway, which is the only step that sends `force: true`.
+ * The delete flow. An unused secret gets a plain confirm (force: false); one the list shows in use
+ * opens on the in-use warning, whose "Delete anyway" is the only step that sends `force: true`.
+ * The in-use step holds no deployments: the view reads them from the current list, so a refetch
+ * (after a CONFLICT) shows who bound the secret meanwhile.
  */
 export type DeleteFlow =
   | { step: "closed" }
   | { step: "confirm"; name: string }
-  | { step: "in-use"; name: string; deploymentIds: string[] };
+  | { step: "in-use"; name: string };
+
+/** Where deleting `secret` starts: the in-use warning up front when deployments bind it. */
+export function startDelete(secret: { name: string; usedBy: readonly SecretUser[] }): DeleteFlow {
+  return secret.usedBy.length > 0
+    ? { step: "in-use", name: secret.name }
+    : { step: "confirm", name: secret.name };
+}
 
 export function deleteRequest(flow: DeleteFlow): { name: string; force: boolean } | undefined {
   if (flow.step === "closed") return undefined;
   return { name: flow.name, force: flow.step === "in-use" };
 }
 
-const IN_USE_PREFIX = "secret is in use by a deployment:";
-
-/** The deployments a CONFLICT answer names, or undefined when the error is not "in use". */
-export function inUseDeployments(error: unknown): string[] | undefined {
-  if (!error || typeof error !== "object") return undefined;
-  const code = (error as { data?: { code?: unknown } }).data?.code;
-  const message = (error as { message?: unknown }).message;
-  if (code !== "CONFLICT" || typeof message !== "string") return undefined;
-  const at = message.indexOf(IN_USE_PREFIX);
-  if (at < 0) return [];
-  return message
-    .slice(at + IN_USE_PREFIX.length)
-    .split(",")
-    .map((id) => id.trim())
-    .filter((id) => id !== "");
+/** The orchestrator refuses an unforced delete of a bound secret with CONFLICT. */
+export function isInUse(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  return (error as { data?: { code?: unknown } }).data?.code === "CONFLICT";
 }
 
 /**
- * Where the flow goes after a delete call. Success closes it; "in use" moves a first attempt to
- * the in-use step; any other failure stays put so the dialog shows the error.
+ * Where the flow goes after a delete call. Success closes it; "in use" (someone bound the secret
+ * since the list was read) moves a plain confirm to the in-use step; any other failure stays put so
+ * the dialog shows the error.
  */
 export function afterDelete(
   flow: DeleteFlow,
   outcome: { ok: true } | { ok: false; error: unknown },
 ): DeleteFlow {
   if (outcome.ok || flow.step === "closed") return { step: "closed" };
-  if (flow.step === "confirm") {
-    const ids = inUseDeployments(outcome.error);
-    if (ids !== undefined) return { step: "in-use", name: flow.name, deploymentIds: ids };
-  }
+  if (flow.step === "confirm" && isInUse(outcome.error)) return { step: "in-use", name: flow.name };
   return flow;
 }

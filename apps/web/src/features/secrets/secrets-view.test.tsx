@@ -4,10 +4,23 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { type SecretDeleteResult, type SecretSummary, SecretsView } from "./secrets-view.tsx";
 
-const SECRETS: SecretSummary[] = [
-  { name: "API_TOKEN", createdAt: "2025-01-02T10:00:00.000Z", lastUpdated: "2025-01-03T10:00:00.000Z" },
-  { name: "DB_PASSWORD", createdAt: "2025-01-02T11:00:00.000Z", lastUpdated: "2025-01-02T11:00:00.000Z" },
-];
+const API_TOKEN: SecretSummary = {
+  name: "API_TOKEN",
+  createdAt: "2025-01-02T10:00:00.000Z",
+  lastUpdated: "2025-01-03T10:00:00.000Z",
+  usedBy: [],
+};
+const DB_PASSWORD: SecretSummary = {
+  name: "DB_PASSWORD",
+  createdAt: "2025-01-02T11:00:00.000Z",
+  lastUpdated: "2025-01-02T11:00:00.000Z",
+  usedBy: [],
+};
+const SECRETS = [API_TOKEN, DB_PASSWORD];
+const SHOP = { id: "d0000000-0000-4000-8000-000000000001", name: "shop" };
+const BILLING = { id: "d0000000-0000-4000-8000-000000000002", name: "billing" };
+/** API_TOKEN bound by two deployments, DB_PASSWORD by none. */
+const IN_USE = [{ ...API_TOKEN, usedBy: [BILLING, SHOP] }, DB_PASSWORD];
 const VALUE = "s3cr3t-value-never-shown";
 
 function renderView(overrides: Partial<Parameters<typeof SecretsView>[0]> = {}) {
@@ -20,8 +33,8 @@ function renderView(overrides: Partial<Parameters<typeof SecretsView>[0]> = {}) 
     ),
     ...overrides,
   };
-  render(<SecretsView {...props} />);
-  return props;
+  const { rerender } = render(<SecretsView {...props} />);
+  return { ...props, rerender };
 }
 
 const dialog = () => screen.getByRole("dialog");
@@ -96,36 +109,96 @@ describe("secret dialog", () => {
   });
 });
 
+describe("used by", () => {
+  it("lists the deployments binding each secret as links to them, and a dash when none does", () => {
+    renderView({ secrets: IN_USE, canAdmin: false });
+    const [, apiToken, dbPassword] = screen.getAllByRole("row") as [HTMLElement, HTMLElement, HTMLElement];
+    const column = screen.getAllByRole("columnheader").map((h) => h.textContent);
+    const usedByCell = (row: HTMLElement) => within(row).getAllByRole("cell")[column.indexOf("Used by")];
+    expect(column).toContain("Used by");
+
+    const links = within(usedByCell(apiToken) as HTMLElement).getAllByRole("link");
+    expect(links.map((a) => [a.textContent, a.getAttribute("href")])).toEqual([
+      ["billing", `/deployments/${BILLING.id}`],
+      ["shop", `/deployments/${SHOP.id}`],
+    ]);
+    expect(usedByCell(dbPassword)?.textContent).toBe("—");
+    expect(within(dbPassword).queryByRole("link")).toBeNull();
+  });
+});
+
 describe("deleting a secret", () => {
-  it("offers Delete anyway only after the server says the secret is in use, then sends force", async () => {
+  it("warns up front about a secret in use and sends force only once Delete anyway is pressed", async () => {
     const user = userEvent.setup();
-    const inUse = Object.assign(new Error("secret is in use by a deployment: dep-1, dep-2"), {
+    const onDelete = vi.fn(
+      async ({ name }: { name: string }): Promise<SecretDeleteResult> => ({
+        name,
+        stillBoundBy: [BILLING.id, SHOP.id],
+      }),
+    );
+    renderView({ secrets: IN_USE, onDelete });
+
+    await user.click(screen.getByRole("button", { name: "Delete API_TOKEN" }));
+    expect(screen.getByRole("dialog", { name: "API_TOKEN is in use" })).toBeTruthy();
+    const warning = within(dialog()).getByRole("alert");
+    expect(warning.textContent).toMatch(/in use by these 2 deployments/);
+    expect(warning.textContent).toMatch(/leaves them running, but their next rollout fails until the secret/);
+    expect(within(warning).getByRole("link", { name: "shop" }).getAttribute("href")).toBe(
+      `/deployments/${SHOP.id}`,
+    );
+    expect(within(warning).getByRole("link", { name: "billing" })).toBeTruthy();
+    // No plain delete on offer, and nothing sent before the user confirms.
+    expect(within(dialog()).queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(onDelete).not.toHaveBeenCalled();
+
+    await user.click(within(dialog()).getByRole("button", { name: "Delete anyway" }));
+    expect(onDelete).toHaveBeenCalledTimes(1);
+    expect(onDelete).toHaveBeenCalledWith({ name: "API_TOKEN", force: true });
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(screen.getByRole("status").textContent).toMatch(/2 deployments still reference it/);
+  });
+
+  it("cancelling the in-use warning sends nothing", async () => {
+    const user = userEvent.setup();
+    const { onDelete } = renderView({ secrets: IN_USE });
+    await user.click(screen.getByRole("button", { name: "Delete API_TOKEN" }));
+    await user.click(within(dialog()).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(onDelete).not.toHaveBeenCalled();
+  });
+
+  it("switches to the in-use warning when the server says the secret was bound meanwhile", async () => {
+    const user = userEvent.setup();
+    const inUse = Object.assign(new Error(`secret is in use by a deployment: ${SHOP.id}`), {
       data: { code: "CONFLICT" },
     });
     const onDelete = vi
       .fn()
       .mockRejectedValueOnce(inUse)
-      .mockResolvedValueOnce({ name: "API_TOKEN", stillBoundBy: ["dep-1", "dep-2"] });
+      .mockResolvedValueOnce({ name: "API_TOKEN", stillBoundBy: [SHOP.id] });
     const onInUse = vi.fn();
-    renderView({ onDelete, onInUse, deploymentLabels: new Map([["dep-1", "shop (v1)"]]) });
+    const { rerender, ...props } = renderView({ onDelete, onInUse });
 
     await user.click(screen.getByRole("button", { name: "Delete API_TOKEN" }));
     expect(within(dialog()).queryByRole("button", { name: "Delete anyway" })).toBeNull();
     await user.click(within(dialog()).getByRole("button", { name: "Delete" }));
     expect(onDelete).toHaveBeenNthCalledWith(1, { name: "API_TOKEN", force: false });
-
-    const warning = within(dialog()).getByRole("alert");
-    expect(warning.textContent).toMatch(/in use by these 2 deployments/);
-    expect(within(warning).getByRole("link", { name: "shop (v1)" }).getAttribute("href")).toBe(
-      "/deployments/dep-1",
-    );
-    expect(within(warning).getByRole("link", { name: "dep-2" })).toBeTruthy();
     expect(onInUse).toHaveBeenCalledTimes(1);
+    expect(within(dialog()).getByRole("alert").textContent).toMatch(/in use by one or more deployments/);
+
+    // The refetched list names the deployment that bound it.
+    const refreshed = [{ ...API_TOKEN, usedBy: [SHOP] }, DB_PASSWORD];
+    rerender(<SecretsView {...props} secrets={refreshed} />);
+    const warning = within(dialog()).getByRole("alert");
+    expect(warning.textContent).toMatch(/in use by this deployment/);
+    expect(within(warning).getByRole("link", { name: "shop" }).getAttribute("href")).toBe(
+      `/deployments/${SHOP.id}`,
+    );
 
     await user.click(within(dialog()).getByRole("button", { name: "Delete anyway" }));
     expect(onDelete).toHaveBeenNthCalledWith(2, { name: "API_TOKEN", force: true });
     expect(screen.queryByRole("dialog")).toBeNull();
-    expect(screen.getByRole("status").textContent).toMatch(/2 deployments still reference it/);
+    expect(screen.getByRole("status").textContent).toMatch(/1 deployment still references it/);
   });
 
   it("deletes an unused secret without force and shows other refusals as they are", async () => {
@@ -137,6 +210,7 @@ describe("deleting a secret", () => {
       .mockResolvedValueOnce({ name: "DB_PASSWORD", stillBoundBy: [] });
     renderView({ onDelete });
     await user.click(screen.getByRole("button", { name: "Delete DB_PASSWORD" }));
+    expect(screen.getByRole("dialog", { name: "Delete DB_PASSWORD?" })).toBeTruthy();
     await user.click(within(dialog()).getByRole("button", { name: "Delete" }));
     expect(within(dialog()).getByRole("alert").textContent).toBe("this needs an admin role");
     expect(within(dialog()).queryByRole("button", { name: "Delete anyway" })).toBeNull();

@@ -7,7 +7,14 @@ import { useState } from "react";
 import { ConfirmDialog } from "../../ui/confirm.tsx";
 import { Empty } from "../../ui/states.tsx";
 import { SecretDialog, type SecretInput } from "./secret-dialog.tsx";
-import { afterDelete, type DeleteFlow, deleteRequest, type SecretDialogMode } from "./secret-form.ts";
+import {
+  afterDelete,
+  type DeleteFlow,
+  deleteRequest,
+  type SecretDialogMode,
+  type SecretUser,
+  startDelete,
+} from "./secret-form.ts";
 import styles from "./secrets.module.css";
 
 export type SecretSummary = inferRouterOutputs<AppRouter>["secrets"]["list"][number];
@@ -18,34 +25,36 @@ function When({ iso }: { iso: string }) {
   return <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
 }
 
-function InUseWarning({
-  name,
-  deploymentIds,
-  deploymentLabels,
+function DeploymentLinks({
+  deployments,
+  className,
 }: {
-  name: string;
-  deploymentIds: string[];
-  deploymentLabels: ReadonlyMap<string, string>;
+  deployments: readonly SecretUser[];
+  className: string | undefined;
 }) {
+  return (
+    <ul className={className}>
+      {deployments.map((d) => (
+        <li key={d.id}>
+          <Link href={`/deployments/${d.id}`}>{d.name}</Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function InUseWarning({ name, usedBy }: { name: string; usedBy: readonly SecretUser[] }) {
   return (
     <div className="note note-warn" role="alert">
       <p>
         <code>{name}</code> is in use by{" "}
-        {deploymentIds.length === 0
+        {usedBy.length === 0
           ? "one or more deployments."
-          : deploymentIds.length === 1
+          : usedBy.length === 1
             ? "this deployment:"
-            : `these ${deploymentIds.length} deployments:`}
+            : `these ${usedBy.length} deployments:`}
       </p>
-      {deploymentIds.length > 0 ? (
-        <ul>
-          {deploymentIds.map((id) => (
-            <li key={id}>
-              <Link href={`/deployments/${id}`}>{deploymentLabels.get(id) ?? id}</Link>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {usedBy.length > 0 ? <DeploymentLinks deployments={usedBy} className={styles.warnList} /> : null}
       <p>
         Deleting it anyway leaves them running, but their next rollout fails until the secret is set again.
       </p>
@@ -60,18 +69,15 @@ function InUseWarning({
 export function SecretsView({
   secrets,
   canAdmin,
-  deploymentLabels = new Map(),
   onSave,
   onDelete,
   onInUse,
 }: {
   secrets: SecretSummary[];
   canAdmin: boolean;
-  /** Deployment id → a readable name, for the in-use warning. */
-  deploymentLabels?: ReadonlyMap<string, string>;
   onSave: (input: SecretInput) => Promise<void>;
   onDelete: (input: { name: string; force: boolean }) => Promise<SecretDeleteResult>;
-  /** Called when the orchestrator answers that a secret is in use (e.g. to load deployment names). */
+  /** Called when the orchestrator answers that a secret is in use: the list is stale, read it again. */
   onInUse?: () => void;
 }) {
   const [dialog, setDialog] = useState<SecretDialogMode | undefined>(undefined);
@@ -81,9 +87,9 @@ export function SecretsView({
   const [status, setStatus] = useState("");
   const names = secrets.map((s) => s.name);
 
-  function openDelete(name: string) {
+  function openDelete(secret: SecretSummary) {
     setDeleteError(null);
-    setFlow({ step: "confirm", name });
+    setFlow(startDelete(secret));
   }
 
   function closeDelete() {
@@ -102,7 +108,7 @@ export function SecretsView({
       const bound = result.stillBoundBy.length;
       setStatus(
         bound > 0
-          ? `Deleted ${result.name}. ${bound} deployment${bound === 1 ? "" : "s"} still reference it: their next rollout fails until it is set again.`
+          ? `Deleted ${result.name}. ${bound === 1 ? "1 deployment still references" : `${bound} deployments still reference`} it: their next rollout fails until it is set again.`
           : `Deleted ${result.name}.`,
       );
     } catch (e) {
@@ -154,6 +160,7 @@ export function SecretsView({
                 <th scope="col">Name</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last updated</th>
+                <th scope="col">Used by</th>
                 {canAdmin ? (
                   <th scope="col">
                     <span className="muted">Actions</span>
@@ -173,6 +180,13 @@ export function SecretsView({
                   <td>
                     <When iso={s.lastUpdated} />
                   </td>
+                  <td>
+                    {s.usedBy.length === 0 ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <DeploymentLinks deployments={s.usedBy} className={styles.usedBy} />
+                    )}
+                  </td>
                   {canAdmin ? (
                     <td>
                       <div className={styles.rowActions}>
@@ -190,7 +204,7 @@ export function SecretsView({
                           type="button"
                           className="danger"
                           aria-label={`Delete ${s.name}`}
-                          onClick={() => openDelete(s.name)}
+                          onClick={() => openDelete(s)}
                         >
                           Delete
                         </button>
@@ -229,11 +243,10 @@ export function SecretsView({
             {flow.step === "in-use" ? (
               <InUseWarning
                 name={flow.name}
-                deploymentIds={flow.deploymentIds}
-                deploymentLabels={deploymentLabels}
+                usedBy={secrets.find((s) => s.name === flow.name)?.usedBy ?? []}
               />
             ) : (
-              <p>Deployments will no longer be able to use this secret. Its value cannot be recovered.</p>
+              <p>No deployment binds this secret. Its value cannot be recovered.</p>
             )}
           </ConfirmDialog>
         </>

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { flowName } from "../../dsl/fields.ts";
 import { cloneMessage } from "../../engine/message.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
 
 const fields = z.strictObject({
-  flow: z.string().min(1).meta({ description: "the flow to call" }),
+  flow: flowName("the flow to call"),
   oneWay: z.boolean().default(false).meta({ description: "fire and forget: queue a copy and continue" }),
 });
 

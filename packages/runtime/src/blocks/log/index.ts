@@ -1,17 +1,13 @@
 import { z } from "zod";
 import type { Path } from "../../config/yaml-source.ts";
-import { cel } from "../../dsl/fields.ts";
+import { cel, connectorRef } from "../../dsl/fields.ts";
 import { LOG_LEVELS, type Logger, type LogSource } from "../../logging/logger.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
 
 const fields = z.strictObject({
   message: cel("what to log").optional(),
   level: z.enum(LOG_LEVELS).default("info").meta({ description: "debug, info, warn or error" }),
-  logger: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "a logger connector; the runtime's logger when absent" }),
+  logger: connectorRef("a logger connector; the runtime's logger when absent", ["logger"]).optional(),
   full: z.boolean().default(false).meta({ description: "also log ids, vars and body" }),
 });
 

@@ -15,7 +15,7 @@ import {
   RETRY_VARIABLES,
   retryOverrideSettings,
 } from "../../connectors/http-client/spec.ts";
-import { cel, durationMs } from "../../dsl/fields.ts";
+import { cel, connectorRef, durationMs } from "../../dsl/fields.ts";
 import type { Message } from "../../engine/message.ts";
 import type { BlockCompileContext, BlockDefinition, Expr } from "../../plugin/types.ts";
 import { parseTemplate } from "./template.ts";
@@ -28,7 +28,7 @@ const template = (description: string) =>
   z.union([z.string(), z.number(), z.boolean()]).meta({ description, format: "template" });
 
 const fields = z.strictObject({
-  connector: z.string().min(1).meta({ description: "an http-client connector" }),
+  connector: connectorRef("an http-client connector", ["http-client"]),
   method: z.enum(METHODS).default("GET").meta({ description: "HTTP method" }),
   path: z
     .string()

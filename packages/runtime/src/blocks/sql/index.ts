@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { type Database, SqlUsageError } from "../../connectors/database/index.ts";
 import { scanQuery } from "../../connectors/database/placeholders.ts";
-import { cel } from "../../dsl/fields.ts";
+import { cel, connectorRef } from "../../dsl/fields.ts";
 import type { Message } from "../../engine/message.ts";
 import { FlowError } from "../../errors/diagnostic.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
 import { expectList } from "../checks.ts";
 
 const fields = z.strictObject({
-  connector: z.string().min(1).meta({ description: "a database connector" }),
+  connector: connectorRef("a database connector", ["database"]),
   query: z
     .string()
     .min(1)

@@ -13,14 +13,12 @@ import {
 import { AuditView } from "../../../features/audit/audit-view.tsx";
 import { useTRPC } from "../../../trpc/client.tsx";
 import { useCan } from "../../../ui/permissions.tsx";
-import { ErrorNote, Loading } from "../../../ui/states.tsx";
+import { Loading } from "../../../ui/states.tsx";
 
 /** Wires the audit view to the orchestrator; non-admins never send the query. */
 export function AuditClient() {
   const trpc = useTRPC();
   const can = useCan();
-  // useCan() reads "no" until users.me answers: wait for it rather than flash the admins-only state.
-  const me = useQuery(trpc.users.me.queryOptions());
   const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
   const [limit, setLimit] = useState(PAGE_SIZE);
   const input = auditListInput(filters, limit) ?? { limit };
@@ -33,9 +31,8 @@ export function AuditClient() {
     }),
   );
 
-  if (me.isPending) return <Loading />;
-  // Without knowing who the caller is, "admins only" would be a guess: show why instead.
-  if (me.error) return <ErrorNote error={me.error} />;
+  // Until users.me answers, "no rights" means "not known yet": wait rather than flash the admins-only state.
+  if (!can.known) return <Loading />;
   const rows = events.data;
   return (
     <AuditView

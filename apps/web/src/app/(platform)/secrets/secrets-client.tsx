@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { SecretsView } from "../../../features/secrets/secrets-view.tsx";
 import { useTRPC } from "../../../trpc/client.tsx";
 import { useCan } from "../../../ui/permissions.tsx";
@@ -13,10 +12,6 @@ export function SecretsClient() {
   const qc = useQueryClient();
   const can = useCan();
   const list = useQuery(trpc.secrets.list.queryOptions());
-  // Deployment names for the in-use warning, fetched only once a delete is refused for it.
-  const [wantDeployments, setWantDeployments] = useState(false);
-  const deployments = useQuery(trpc.deployments.list.queryOptions({}, { enabled: wantDeployments }));
-  const deploymentLabels = new Map((deployments.data ?? []).map((d) => [d.id, `${d.name} (${d.tag})`]));
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.secrets.list.queryKey() });
   // gcTime 0 + reset(): the mutation's variables hold the value, so they must not outlive the call.
   const set = useMutation(trpc.secrets.set.mutationOptions({ gcTime: 0, onSuccess: invalidate }));
@@ -37,7 +32,6 @@ export function SecretsClient() {
     <SecretsView
       secrets={list.data}
       canAdmin={can.admin}
-      deploymentLabels={deploymentLabels}
       onSave={async (input) => {
         try {
           await set.mutateAsync(input);
@@ -52,7 +46,8 @@ export function SecretsClient() {
           remove.reset();
         }
       }}
-      onInUse={() => setWantDeployments(true)}
+      // Someone bound the secret since the list was read: read it again so the warning names them.
+      onInUse={() => void invalidate()}
     />
   );
 }
