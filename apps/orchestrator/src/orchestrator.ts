@@ -13,6 +13,7 @@ import type { Context } from "./api/trpc.ts";
 import { authenticator, isRefusal } from "./auth/authenticate.ts";
 import { oidcVerifier } from "./auth/oidc.ts";
 import type { OrchestratorConfig } from "./config.ts";
+import { IntegrationChanges } from "./domains/integrations/changes.ts";
 import { databaseSecrets } from "./drivers/local/database-secrets.ts";
 import { createLocalDriver } from "./drivers/local/index.ts";
 import type { DeploymentDriver } from "./drivers/types.ts";
@@ -78,6 +79,8 @@ export async function startOrchestrator(
     cipher,
     driver,
     baseDomain: config.baseDomain,
+    changes: new IntegrationChanges(),
+    runEnv: new Map(),
   };
   const authenticate = authenticator({
     oidc: config.oidc ? oidcVerifier(config.oidc) : undefined,

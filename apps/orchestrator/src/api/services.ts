@@ -1,4 +1,5 @@
 import type { Cipher, Database } from "@octo/db";
+import type { IntegrationChanges } from "../domains/integrations/changes.ts";
 import type { DeploymentDriver } from "../drivers/types.ts";
 
 /**
@@ -15,4 +16,11 @@ export interface Services {
   baseDomain?: string | undefined;
   /** This orchestrator's base URL once it listens; deployed pods get it for the KV API. */
   apiUrl?: string | undefined;
+  /** Integration updates and deletes, for editors that watch one integration. */
+  changes: IntegrationChanges;
+  /**
+   * The dev env of each live editor run, in memory only (never stored): a save re-applies the
+   * run with the new definition and the same env (hot reload).
+   */
+  runEnv: Map<string, Record<string, string>>;
 }

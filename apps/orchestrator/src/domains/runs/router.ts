@@ -7,6 +7,8 @@ import { definitionFacts } from "../deployments/env-rules.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { id } from "../fields.ts";
 import { logStream } from "../log-stream.ts";
+import { invokeFlow } from "./invoke.ts";
+import { applyRun } from "./service.ts";
 
 /**
  * Local RUNs from the editor: the integration's current (unsaved-to-a-version) definition,
@@ -57,31 +59,20 @@ export const runsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { db, driver } = ctx.services;
+      const { db } = ctx.services;
       const [integration] = await db
         .select()
         .from(integrations)
         .where(eq(integrations.id, input.integrationId));
       if (!integration) throw notFound("integration");
-      let facts: ReturnType<typeof definitionFacts>;
       try {
-        facts = definitionFacts(integration.definition);
+        definitionFacts(integration.definition);
       } catch (e) {
         throw badRequest((e as Error).message);
       }
       const [row] = await db.insert(runs).values({ integrationId: integration.id }).returning();
       const run = row as typeof runs.$inferSelect;
-      const secretNames = facts.declared.filter((d) => d.secret).map((d) => d.name);
-      const status = await driver.apply({
-        id: run.id,
-        integrationId: integration.id,
-        definition: integration.definition,
-        replicas: 1,
-        env: input.env,
-        secretRefs: {},
-        secretNames,
-        httpPort: facts.httpPort,
-      });
+      const status = await applyRun(ctx.services, run, integration.definition, input.env);
       await db.update(runs).set({ status: status.phase }).where(eq(runs.id, run.id));
       return runView({ ...run, status: status.phase }, ctx.services);
     }),
@@ -91,6 +82,7 @@ export const runsRouter = router({
     .mutation(async ({ ctx, input }) => {
       await runRow(ctx.services, input.id);
       await ctx.services.driver.remove(input.id);
+      ctx.services.runEnv.delete(input.id);
       const [row] = await ctx.services.db
         .update(runs)
         .set({ status: "stopped", endedAt: new Date() })
@@ -135,6 +127,34 @@ export const runsRouter = router({
         body: text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text,
         durationMs: Math.round(performance.now() - started),
       };
+    }),
+
+  /**
+   * Runs one flow of the integration's saved definition once with JSON input (the editor's
+   * invoke panel): output or the runtime's error, its log lines and how long it took.
+   */
+  invoke: procedure("write", { kind: "integration", field: "integrationId" })
+    .input(
+      z.object({
+        integrationId: id,
+        flow: z.string().min(1).max(200),
+        data: z.unknown(),
+        /** Dev values for the declared env vars (the editor's .env); never stored. */
+        env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(65_536)).default({}),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const [integration] = await ctx.services.db
+        .select({ definition: integrations.definition })
+        .from(integrations)
+        .where(eq(integrations.id, input.integrationId));
+      if (!integration) throw notFound("integration");
+      return invokeFlow({
+        definition: integration.definition,
+        flow: input.flow,
+        data: input.data,
+        env: input.env,
+      });
     }),
 
   logs: procedure("read")

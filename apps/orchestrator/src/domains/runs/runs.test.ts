@@ -53,6 +53,20 @@ it("runs the saved definition with a dev env, proxies a test request, streams lo
     );
   });
   expect(line).toContain("echoing 7");
+
+  // A save hot-reloads the run: the new definition answers, with the same dev env.
+  await api.integrations.update.mutate({
+    id: integration.id,
+    definition: ECHO.replace('{"echo": env.PREFIX', '{"again": env.PREFIX'),
+  });
+  const reloaded = await api.runs.request.mutate({
+    id: run.id,
+    method: "POST",
+    path: "/echo",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ n: 8 }),
+  });
+  expect(JSON.parse(reloaded.body)).toEqual({ again: "n=8" });
   // Runs are not deployments.
   expect(await api.deployments.list.query({ integrationId: integration.id })).toEqual([]);
 
@@ -62,4 +76,39 @@ it("runs the saved definition with a dev env, proxies a test request, streams lo
   expect((await api.runs.list.query({ integrationId: integration.id }))[0]).toMatchObject({
     status: "stopped",
   });
+}, 60_000);
+
+const DOUBLER = `
+env:
+  - { name: FACTOR, required: true }
+flows:
+  - name: double
+    process:
+      - { type: log, settings: { message: '"doubling " + string(body.x)' } }
+      - { type: set-payload, settings: { value: '{"result": body.x * double(env.FACTOR)}' } }
+`;
+
+it("invokes one flow with JSON in and out, its logs and the runtime's error when it fails", async () => {
+  const api = orch.client();
+  const integration = await api.integrations.create.mutate({ name: "doubler", definition: DOUBLER });
+  const done = await api.runs.invoke.mutate({
+    integrationId: integration.id,
+    flow: "double",
+    data: { x: 21.0 },
+    env: { FACTOR: "2" },
+  });
+  expect(done).toMatchObject({ ok: true, output: { result: 42 } });
+  expect(done.logs.some((l) => l.includes("doubling 21"))).toBe(true);
+
+  const failed = await api.runs.invoke.mutate({
+    integrationId: integration.id,
+    flow: "double",
+    data: { x: "a" },
+    env: { FACTOR: "2" },
+  });
+  expect(failed.ok).toBe(false);
+  expect(failed.error).toMatch(/flow double failed in block set-payload: no such overload/);
+  const unknown = await api.runs.invoke.mutate({ integrationId: integration.id, flow: "nope", data: null });
+  expect(unknown).toMatchObject({ ok: false });
+  expect(unknown.error).toMatch(/FACTOR|no flow named "nope"/);
 }, 60_000);

@@ -55,7 +55,8 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** What a replica inherits from the orchestrator's env; everything else comes from the spec. */
 const PASSTHROUGH = /^(PATH|HOME|USER|LANG|LC_ALL|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|NODE_.*)$/i;
 
-function baseEnv(): Record<string, string> {
+/** The env a child process of ours starts from: system basics only, never the orchestrator's own settings. */
+export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && PASSTHROUGH.test(k)) env[k] = v;
   return env;
