@@ -36,6 +36,12 @@ export async function invokeFlow(options: {
     const file = join(dir, "integration.yaml");
     await writeFile(file, options.definition);
     const [cmd, ...args] = options.command ?? DEFAULT_OCTO_COMMAND;
+    const env: Record<string, string> = {
+      ...baseEnv(),
+      ...options.env,
+      OCTO_LOG_FORMAT: "json",
+      OCTO_MANAGEMENT_PORT: "off",
+    };
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
       (resolve) => {
         execFile(
@@ -51,7 +57,8 @@ export async function invokeFlow(options: {
             JSON.stringify(options.data ?? null),
           ],
           {
-            env: { ...baseEnv(), ...options.env, OCTO_LOG_FORMAT: "json", OCTO_MANAGEMENT_PORT: "off" },
+            // A plain record; the cast keeps it assignable where Next.js's types make NODE_ENV required.
+            env: env as NodeJS.ProcessEnv,
             timeout: TIMEOUT_MS,
             maxBuffer: MAX_OUTPUT,
             killSignal: "SIGKILL",

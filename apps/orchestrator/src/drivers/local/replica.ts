@@ -161,7 +161,8 @@ export class Replica {
     const [command = "", ...args] = this.#o.command;
     const child = spawn(command, [...args, "run", "--config", this.#o.dir], {
       cwd: this.#o.dir,
-      env,
+      // A plain record; the cast keeps it assignable where Next.js's types make NODE_ENV required.
+      env: env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.#child = child;
