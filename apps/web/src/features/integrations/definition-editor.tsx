@@ -49,7 +49,7 @@ export function DefinitionEditor({
         aria-describedby={`${id}-note`}
       />
       <p id={`${id}-note`} className="field-hint">
-        A plain text view of the definition; the visual editor replaces it later.
+        A quick text edit of the definition; the editor adds the canvas, validation as you type and RUN.
         {canWrite ? "" : " Read-only: your role cannot change integrations."}
       </p>
       {error ? <ErrorNote error={error} /> : null}

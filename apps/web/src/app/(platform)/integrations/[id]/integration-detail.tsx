@@ -127,11 +127,16 @@ export function IntegrationDetail({ id }: { id: string }) {
                 onRename={(name) => rename.mutate({ id, name })}
                 onCancel={() => rename.reset()}
               />
-              {can.write ? (
-                <button type="button" className="danger" onClick={() => setDeleting({ id, name: data.name })}>
-                  Delete integration
-                </button>
-              ) : null}
+              <div className="actions">
+                <Link className="button primary" href={`/integrations/${id}/edit`}>
+                  {can.write ? "Open the editor" : "View in the editor"}
+                </Link>
+                {can.write ? (
+                  <button type="button" className="danger" onClick={() => setDeleting({ id, name: data.name })}>
+                    Delete integration
+                  </button>
+                ) : null}
+              </div>
             </div>
             <p className="muted">Last updated {formatWhen(data.lastUpdated)}</p>
 
