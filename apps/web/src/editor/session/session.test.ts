@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the sample names env vars as ${NAME}
 // The editor's pure rules on the runtime's real schema and a real sample: what is dirty, how
 // typing coalesces into one undo step, a change elsewhere, what the settings panel edits for a
 // selection, and that a form's answer is written key by key (comments elsewhere survive).
