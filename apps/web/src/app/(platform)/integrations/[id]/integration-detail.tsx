@@ -132,7 +132,11 @@ export function IntegrationDetail({ id }: { id: string }) {
                   {can.write ? "Open the editor" : "View in the editor"}
                 </Link>
                 {can.write ? (
-                  <button type="button" className="danger" onClick={() => setDeleting({ id, name: data.name })}>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => setDeleting({ id, name: data.name })}
+                  >
                     Delete integration
                   </button>
                 ) : null}

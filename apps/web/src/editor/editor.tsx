@@ -1,0 +1,481 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { DeployDialog } from "../features/deployments/deploy-dialog.tsx";
+import { useDebouncedValue } from "../features/deployments/use-debounced-value.ts";
+import { TagVersionDialog } from "../features/integrations/versions-panel.tsx";
+import { useTRPC } from "../trpc/client.tsx";
+import { ConfirmDialog } from "../ui/confirm.tsx";
+import { useCan } from "../ui/permissions.tsx";
+import { ErrorNote, errorMessage, Loading } from "../ui/states.tsx";
+import { FlowCanvas } from "./canvas/flow-canvas.tsx";
+import { sourceDetailsOf } from "./canvas/source-details.ts";
+import styles from "./editor.module.css";
+import type { Path } from "./model/document.ts";
+import {
+  addConnector,
+  addFlow,
+  connectorNames,
+  copyStep,
+  deleteAt,
+  type EnvVarInput,
+  flowNames,
+  insertStep,
+  movedStepPath,
+  moveStep,
+  newStep,
+  pasteStep,
+  removeStep,
+  renameFlow,
+  type StepClipboard,
+  setAt,
+  setEnvVars,
+  uniqueName,
+} from "./model/edits.ts";
+import { canRedo, canUndo } from "./model/history.ts";
+import { type Outline, outlineOf } from "./model/outline.ts";
+import { deriveSchemaInfo, type JsonSchema, type SchemaInfo } from "./model/schema-info.ts";
+import { Palette } from "./palette/palette.tsx";
+import { EnvPanel } from "./panels/env-panel.tsx";
+import { type Problem, ProblemsPanel } from "./panels/problems-panel.tsx";
+import { SettingsPanel } from "./panels/settings-panel.tsx";
+import { RunPanel } from "./run/run-panel.tsx";
+import { editorReducer, initialState, isDirty, type SavedState } from "./session/editor-state.ts";
+import { settingsTargetOf, stepAtLine, valueAt } from "./session/selection.ts";
+import { patchKeys } from "./session/settings-patch.ts";
+import { YamlView } from "./yaml-view/yaml-view.tsx";
+
+type View = "canvas" | "yaml" | "split";
+
+/** /integrations/[id]/edit: loads the integration and the runtime's schema, then edits. */
+export function IntegrationEditor({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const integration = useQuery(trpc.integrations.get.queryOptions({ id }, { refetchOnWindowFocus: false }));
+  const schema = useQuery(trpc.dsl.schema.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
+  const info = useMemo(
+    () => (schema.data ? deriveSchemaInfo(schema.data as JsonSchema) : undefined),
+    [schema.data],
+  );
+  if (integration.error) return <ErrorNote error={integration.error} />;
+  if (schema.error) return <ErrorNote error={schema.error} title="The flow language's schema did not load" />;
+  if (!integration.data || !info) return <Loading label="Loading the editor…" />;
+  const saved = {
+    text: integration.data.definition,
+    lastUpdated: new Date(integration.data.lastUpdated).toISOString(),
+  };
+  return <EditorSession key={id} id={id} name={integration.data.name} saved={saved} info={info} />;
+}
+
+function EditorSession({
+  id,
+  name,
+  saved,
+  info,
+}: {
+  id: string;
+  name: string;
+  saved: SavedState;
+  info: SchemaInfo;
+}) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const can = useCan();
+  const readOnly = !can.write;
+  const [state, dispatch] = useReducer(editorReducer, saved, initialState);
+  const [view, setView] = useState<View>("split");
+  const [jumpTo, setJumpTo] = useState<{ line: number; col: number; nonce: number }>();
+  const [clipboard, setClipboard] = useState<StepClipboard>();
+  const [conflict, setConflict] = useState(false);
+  const [deletedElsewhere, setDeletedElsewhere] = useState(false);
+  const [tagging, setTagging] = useState(false);
+  const [deploying, setDeploying] = useState(false);
+  const doc = state.history.present;
+  const dirty = isDirty(state);
+
+  // The last outline of a document that parsed: while the YAML is broken the canvas keeps it.
+  const lastGood = useRef<Outline | undefined>(undefined);
+  const outline = useMemo(() => {
+    if (doc.errors.length === 0) lastGood.current = outlineOf(doc, info);
+    return lastGood.current ?? outlineOf(doc, info);
+  }, [doc, info]);
+
+  // The runtime's own validation of what is on screen, once typing pauses.
+  const settledText = useDebouncedValue(doc.text, 400);
+  const validation = useQuery(
+    trpc.dsl.validate.queryOptions({ definition: settledText }, { placeholderData: (previous) => previous }),
+  );
+  const problems: Problem[] = useMemo(
+    () => [
+      ...doc.errors.map((e) => ({ message: e.message, line: e.line, col: e.col })),
+      ...(doc.errors.length ? [] : (validation.data?.problems ?? [])),
+    ],
+    [doc.errors, validation.data],
+  );
+  const checking = settledText !== doc.text || validation.isFetching;
+
+  const edit = useCallback(
+    (change: (d: typeof doc) => typeof doc, select?: Path) => {
+      try {
+        dispatch({ type: "edit", doc: change(doc), ...(select ? { select } : {}) });
+      } catch (e) {
+        window.alert(errorMessage(e));
+      }
+    },
+    [doc],
+  );
+
+  // Saving: never over someone else's change without asking.
+  const save = useMutation(
+    trpc.integrations.update.mutationOptions({
+      onSuccess: (row) => {
+        dispatch({
+          type: "saved",
+          saved: { text: row.definition, lastUpdated: new Date(row.lastUpdated).toISOString() },
+        });
+        void qc.invalidateQueries({ queryKey: trpc.integrations.get.queryKey({ id }) });
+      },
+      onError: (e) => {
+        if ((e as { data?: { code?: string } }).data?.code === "CONFLICT") setConflict(true);
+      },
+    }),
+  );
+  const doSave = useCallback(
+    (overwrite = false) => {
+      if (readOnly || !dirty || save.isPending) return;
+      save.mutate({
+        id,
+        definition: doc.text,
+        ...(overwrite ? {} : { expectedLastUpdated: state.saved.lastUpdated }),
+      });
+    },
+    [readOnly, dirty, save, id, doc.text, state.saved.lastUpdated],
+  );
+  const reload = useCallback(async () => {
+    const fresh = await qc.fetchQuery(trpc.integrations.get.queryOptions({ id }, { staleTime: 0 }));
+    dispatch({
+      type: "reload",
+      saved: { text: fresh.definition, lastUpdated: new Date(fresh.lastUpdated).toISOString() },
+    });
+    setConflict(false);
+  }, [qc, trpc, id]);
+
+  // Live: another tab or an API client changed this integration.
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  const savedAt = useRef(state.saved.lastUpdated);
+  savedAt.current = state.saved.lastUpdated;
+  useSubscription(
+    trpc.integrations.watch.subscriptionOptions(
+      { id },
+      {
+        onData: ({ data }) => {
+          if (data.kind === "deleted") return setDeletedElsewhere(true);
+          if (data.kind !== "updated" || !data.lastUpdated) return;
+          const at = new Date(data.lastUpdated).toISOString();
+          if (at === savedAt.current) return;
+          if (dirtyRef.current) dispatch({ type: "changed-elsewhere", lastUpdated: at });
+          else void reload();
+        },
+      },
+    ),
+  );
+
+  const tag = useMutation(trpc.versions.create.mutationOptions({ onSuccess: () => setTagging(false) }));
+
+  // Keyboard: save anywhere in the editor.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        doSave();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [doSave]);
+
+  const select = (path: Path | undefined) => dispatch({ type: "select", path });
+  const jump = (p: Problem) => {
+    if (p.line === undefined) return;
+    setJumpTo({ line: p.line, col: p.col ?? 1, nonce: Date.now() });
+    const path = stepAtLine(doc, outline, p.line);
+    if (path) select(path);
+    if (view === "canvas") setView("split");
+  };
+
+  /** Where a picked block goes: after the selected step, else at the end of the first flow. */
+  const insertPicked = (type: string) => {
+    const sel = state.selected;
+    if (sel && typeof sel.at(-1) === "number" && sel.includes("process")) {
+      const listPath = sel.slice(0, -1);
+      const index = (sel.at(-1) as number) + 1;
+      return edit((d) => insertStep(d, listPath, index, newStep(info, type)), [...listPath, index]);
+    }
+    const flows = outline.flows;
+    if (flows.length === 0) {
+      const flowName = uniqueName(flowNames(doc), "flow");
+      return edit(
+        (d) => insertStep(addFlow(d, flowName), ["flows", 0, "process"], 0, newStep(info, type)),
+        ["flows", 0, "process", 0],
+      );
+    }
+    const lane = flows[0]?.process;
+    if (!lane) return;
+    edit(
+      (d) => insertStep(d, lane.path, lane.steps.length, newStep(info, type)),
+      [...lane.path, lane.steps.length],
+    );
+  };
+
+  const target = settingsTargetOf(doc, outline, info, state.selected);
+  const envVars: EnvVarInput[] = outline.env.map((e) => {
+    const d = valueAt(doc, [...e.path, "default"]);
+    return {
+      name: e.name ?? "",
+      ...(e.required ? { required: true } : {}),
+      ...(e.secret ? { secret: true } : {}),
+      ...(typeof d === "string" || typeof d === "number" || typeof d === "boolean" ? { default: d } : {}),
+    };
+  });
+  const runnable =
+    problems.length > 0
+      ? {
+          ok: false as const,
+          reason: `Fix ${problems.length} problem${problems.length === 1 ? "" : "s"} first`,
+        }
+      : dirty
+        ? { ok: false as const, reason: "Save first: RUN uses the saved definition" }
+        : { ok: true as const };
+  const httpRoutes = outline.flows.flatMap((f) => {
+    const path = f.source ? valueAt(doc, [...f.source.path, "settings", "path"]) : undefined;
+    return f.name && typeof path === "string" ? [{ flow: f.name, path }] : [];
+  });
+  const otherFlows = outline.flows
+    .filter((f) => f.name && !httpRoutes.some((r) => r.flow === f.name))
+    .map((f) => f.name as string);
+
+  return (
+    <div className={`${styles.editor} editor-wide`}>
+      <header className={styles.toolbar}>
+        <Link href={`/integrations/${id}`}>← {name}</Link>
+        <span className="muted">{dirty ? "unsaved changes" : "saved"}</span>
+        <div className={styles.toolbarActions}>
+          <fieldset className={styles.segmented}>
+            <legend className="sr-only">View</legend>
+            {(["canvas", "split", "yaml"] as const).map((v) => (
+              <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)}>
+                {v === "canvas" ? "Canvas" : v === "yaml" ? "YAML" : "Both"}
+              </button>
+            ))}
+          </fieldset>
+          <button
+            type="button"
+            disabled={readOnly || !canUndo(state.history)}
+            onClick={() => dispatch({ type: "undo" })}
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            disabled={readOnly || !canRedo(state.history)}
+            onClick={() => dispatch({ type: "redo" })}
+          >
+            Redo
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={readOnly || !dirty || save.isPending}
+            onClick={() => doSave()}
+          >
+            {save.isPending ? "Saving…" : "Save"}
+          </button>
+          <button
+            type="button"
+            disabled={readOnly || dirty}
+            title={dirty ? "Save first" : undefined}
+            onClick={() => setTagging(true)}
+          >
+            Tag version
+          </button>
+          <button
+            type="button"
+            disabled={readOnly || dirty || problems.length > 0}
+            title={problems.length > 0 ? "Fix the problems first" : dirty ? "Save first" : undefined}
+            onClick={() => setDeploying(true)}
+          >
+            Deploy
+          </button>
+        </div>
+      </header>
+      {save.error && !conflict ? <ErrorNote error={save.error} title="Not saved" /> : null}
+      {state.changedElsewhere ? (
+        <div className="note note-warn" role="alert">
+          This integration was changed elsewhere after you opened it.{" "}
+          <button type="button" onClick={() => void reload()}>
+            Load theirs (drop my changes)
+          </button>{" "}
+          <button type="button" onClick={() => setConflict(true)}>
+            Keep mine…
+          </button>
+        </div>
+      ) : null}
+      {deletedElsewhere ? (
+        <div className="note note-error" role="alert">
+          This integration was deleted elsewhere; saving is no longer possible.
+        </div>
+      ) : null}
+      <div className={`${styles.body} ${styles[view]}`}>
+        {readOnly ? null : (
+          <aside className={styles.palette} aria-label="Palette">
+            <Palette
+              info={info}
+              onPick={insertPicked}
+              onAddConnector={(type) => {
+                const index = outline.connectors.length;
+                edit(
+                  (d) => addConnector(d, { name: uniqueName(connectorNames(d), type), type, settings: {} }),
+                  ["connectors", index],
+                );
+              }}
+            />
+            <button
+              type="button"
+              onClick={() => {
+                const index = outline.flows.length;
+                edit((d) => addFlow(d, uniqueName(flowNames(d), "flow")), ["flows", index]);
+              }}
+            >
+              Add flow
+            </button>
+          </aside>
+        )}
+        {view !== "yaml" ? (
+          <div className={styles.canvas}>
+            <FlowCanvas
+              outline={outline}
+              info={info}
+              sourceDetails={sourceDetailsOf(doc, outline, info)}
+              problems={problems.flatMap((p) => {
+                const path = p.line === undefined ? undefined : stepAtLine(doc, outline, p.line);
+                return path ? [{ path, message: p.message }] : [];
+              })}
+              {...(state.selected ? { selected: state.selected } : {})}
+              readOnly={readOnly}
+              onSelect={select}
+              onInsert={(listPath, index, type) =>
+                edit((d) => insertStep(d, listPath, index, newStep(info, type)), [...listPath, index])
+              }
+              onMove={(from, toList, toIndex) =>
+                edit((d) => moveStep(d, from, toList, toIndex), movedStepPath(from, toList, toIndex))
+              }
+              onRemove={(path) => {
+                edit((d) => removeStep(d, path));
+                select(undefined);
+              }}
+              onCopy={(path) => setClipboard(copyStep(doc, path))}
+              onPaste={(listPath, index) => {
+                if (clipboard) edit((d) => pasteStep(d, listPath, index, clipboard), [...listPath, index]);
+              }}
+              onUndo={() => dispatch({ type: "undo" })}
+              onRedo={() => dispatch({ type: "redo" })}
+            />
+          </div>
+        ) : null}
+        {view !== "canvas" ? (
+          <div className={styles.yaml}>
+            <YamlView
+              value={doc.text}
+              onChange={(text) => dispatch({ type: "type", text, at: Date.now() })}
+              problems={problems.flatMap((p) =>
+                p.line === undefined
+                  ? []
+                  : [{ line: p.line, col: p.col ?? 1, message: p.message, severity: "error" as const }],
+              )}
+              readOnly={readOnly}
+              {...(jumpTo ? { jumpTo } : {})}
+              label={`YAML of ${name}`}
+            />
+          </div>
+        ) : null}
+        <aside className={styles.settings} aria-label="Settings and environment">
+          <SettingsPanel
+            target={target}
+            readOnly={readOnly}
+            context={{
+              connectors: outline.connectors.flatMap((c) =>
+                c.name && c.type ? [{ name: c.name, type: c.type }] : [],
+              ),
+              flows: outline.flows.flatMap((f) => (f.name ? [f.name] : [])),
+              envVars: envVars.map((v) => v.name),
+              checkCel: (expression, variables) =>
+                qc.fetchQuery(trpc.dsl.checkCel.queryOptions({ expression, variables: [...variables] })),
+            }}
+            onChange={(valuePath, before, after, keys) =>
+              edit((d) => patchKeys(d, valuePath, before, after, keys))
+            }
+            onRename={(namePath, value) =>
+              edit((d) => (value === "" ? deleteAt(d, namePath) : setAt(d, namePath, value)))
+            }
+            onRenameFlow={(from, to) => edit((d) => renameFlow(d, from, to))}
+            onClose={() => select(undefined)}
+          />
+          <EnvPanel
+            vars={envVars}
+            readOnly={readOnly}
+            onChange={(vars) => edit((d) => setEnvVars(d, vars))}
+          />
+        </aside>
+      </div>
+      <div className={styles.bottom}>
+        <ProblemsPanel problems={problems} checking={checking} onJump={jump} />
+        <RunPanel
+          integrationId={id}
+          runnable={runnable}
+          canWrite={can.write}
+          declaredEnv={envVars.map((v) => ({
+            name: v.name,
+            ...(v.default !== undefined ? { default: String(v.default) } : {}),
+            ...(v.required ? { required: true } : {}),
+            ...(v.secret ? { secret: true } : {}),
+          }))}
+          httpRoutes={httpRoutes}
+          otherFlows={otherFlows}
+        />
+      </div>
+      <ConfirmDialog
+        open={conflict}
+        title="Changed elsewhere"
+        confirmLabel="Overwrite with mine"
+        busy={save.isPending}
+        onConfirm={() => {
+          setConflict(false);
+          doSave(true);
+        }}
+        onClose={() => setConflict(false)}
+      >
+        <p>
+          Someone saved this integration after you loaded it. Overwrite their version with yours, or cancel
+          and use “Load theirs” to see their changes (yours are then dropped; copy them from the YAML view
+          first).
+        </p>
+      </ConfirmDialog>
+      <TagVersionDialog
+        open={tagging}
+        busy={tag.isPending}
+        error={tag.error ?? undefined}
+        onSubmit={(t) => tag.mutate({ integrationId: id, tag: t })}
+        onClose={() => setTagging(false)}
+      />
+      <DeployDialog
+        integrationId={id}
+        integrationName={name}
+        open={deploying}
+        onClose={() => setDeploying(false)}
+      />
+    </div>
+  );
+}

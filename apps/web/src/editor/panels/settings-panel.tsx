@@ -1,0 +1,101 @@
+"use client";
+
+import { useId } from "react";
+import type { Path } from "../model/document.ts";
+import type { SettingsTarget } from "../session/selection.ts";
+import { type SettingsContext, SettingsForm } from "../settings/settings-form.tsx";
+
+/**
+ * The right-hand panel: the form generated from the runtime's schema for what is selected, its
+ * name, and a way to remove it. Every change goes back as a value for the document to apply.
+ */
+export function SettingsPanel({
+  target,
+  context,
+  readOnly,
+  onChange,
+  onRename,
+  onRenameFlow,
+  onClose,
+}: {
+  target: SettingsTarget;
+  context: SettingsContext;
+  readOnly: boolean;
+  onChange: (
+    valuePath: Path,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    keys?: readonly string[],
+  ) => void;
+  onRename: (namePath: Path, name: string) => void;
+  onRenameFlow: (from: string, to: string) => void;
+  onClose: () => void;
+}) {
+  const id = useId();
+  if (target.kind === "none") {
+    return (
+      <section aria-label="Settings" className="muted">
+        <h2>Settings</h2>
+        <p>Select a step, a source or a connector on the canvas to edit it here.</p>
+      </section>
+    );
+  }
+  if (target.kind === "flow") {
+    return (
+      <section aria-label="Settings">
+        <header className="panel-title">
+          <h2>Flow</h2>
+          <button type="button" className="ghost" aria-label="Close settings" onClick={onClose}>
+            ×
+          </button>
+        </header>
+        <label htmlFor={`${id}-flow`}>Name</label>
+        <input
+          id={`${id}-flow`}
+          defaultValue={target.name ?? ""}
+          key={target.name ?? ""}
+          disabled={readOnly}
+          onBlur={(e) => {
+            const to = e.target.value.trim();
+            if (target.name && to && to !== target.name) onRenameFlow(target.name, to);
+          }}
+        />
+        <p className="field-hint">flow-ref steps name flows by this; renaming updates them.</p>
+      </section>
+    );
+  }
+  return (
+    <section aria-label="Settings">
+      <header className="panel-title">
+        <h2>{target.title}</h2>
+        <button type="button" className="ghost" aria-label="Close settings" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {target.description ? <p className="field-hint">{target.description}</p> : null}
+      {target.namePath ? (
+        <>
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input
+            id={`${id}-name`}
+            defaultValue={target.name ?? ""}
+            key={`${JSON.stringify(target.namePath)}:${target.name ?? ""}`}
+            disabled={readOnly}
+            onBlur={(e) => {
+              const name = e.target.value.trim();
+              if (name !== (target.name ?? "") && target.namePath) onRename(target.namePath, name);
+            }}
+          />
+        </>
+      ) : null}
+      <SettingsForm
+        idPrefix={`${id}-f`}
+        schema={target.schema}
+        value={target.value}
+        context={context}
+        readOnly={readOnly}
+        onChange={(after) => onChange(target.valuePath, target.value, after, target.keys)}
+      />
+    </section>
+  );
+}
