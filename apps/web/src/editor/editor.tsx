@@ -37,18 +37,38 @@ import {
 } from "./model/edits.ts";
 import { canRedo, canUndo } from "./model/history.ts";
 import { type Outline, outlineOf } from "./model/outline.ts";
-import { deriveSchemaInfo, type JsonSchema, type SchemaInfo } from "./model/schema-info.ts";
+import { deriveSchemaInfo, type JsonSchema, propertiesOf, type SchemaInfo } from "./model/schema-info.ts";
 import { Palette } from "./palette/palette.tsx";
 import { EnvPanel } from "./panels/env-panel.tsx";
 import { type Problem, ProblemsPanel } from "./panels/problems-panel.tsx";
-import { SettingsPanel } from "./panels/settings-panel.tsx";
+import { SettingsPanel, type SourceOption } from "./panels/settings-panel.tsx";
 import { RunPanel } from "./run/run-panel.tsx";
+import { connectorSeed } from "./session/connector-seed.ts";
 import { editorReducer, initialState, isDirty, type SavedState } from "./session/editor-state.ts";
 import { settingsTargetOf, stepAtLine, valueAt } from "./session/selection.ts";
 import { patchKeys } from "./session/settings-patch.ts";
 import { YamlView } from "./yaml-view/yaml-view.tsx";
 
 type View = "canvas" | "yaml" | "split";
+
+/**
+ * What can start a flow: each declared connector whose type has a source (an HTTP server), and
+ * each source type whose connector needs no instance (cron: `source: {connector: cron}`).
+ */
+function sourceOptionsOf(outline: Outline, info: SchemaInfo): SourceOption[] {
+  const declared = outline.connectors.flatMap((c) => {
+    const source = c.type ? info.sources.get(c.type) : undefined;
+    return c.name && c.type && source
+      ? [{ label: `${c.name} (${source.title})`, connector: c.name, type: c.type }]
+      : [];
+  });
+  const bare = [...info.sources.values()].flatMap((s) => {
+    const settings = info.connectors.get(s.type)?.settings;
+    const needsInstance = Object.keys(propertiesOf(settings)).length > 0;
+    return needsInstance ? [] : [{ label: s.title, connector: s.type }];
+  });
+  return [...declared, ...bare];
+}
 
 /** /integrations/[id]/edit: loads the integration and the runtime's schema, then edits. */
 export function IntegrationEditor({ id }: { id: string }) {
@@ -85,7 +105,7 @@ function EditorSession({
   const can = useCan();
   const readOnly = !can.write;
   const [state, dispatch] = useReducer(editorReducer, saved, initialState);
-  const [view, setView] = useState<View>("split");
+  const [view, setView] = useState<View>("canvas");
   const [jumpTo, setJumpTo] = useState<{ line: number; col: number; nonce: number }>();
   const [clipboard, setClipboard] = useState<StepClipboard>();
   const [conflict, setConflict] = useState(false);
@@ -336,8 +356,16 @@ function EditorSession({
               onPick={insertPicked}
               onAddConnector={(type) => {
                 const index = outline.connectors.length;
+                const seed = connectorSeed(info, type, envVars);
                 edit(
-                  (d) => addConnector(d, { name: uniqueName(connectorNames(d), type), type, settings: {} }),
+                  (d) => {
+                    const added = addConnector(d, {
+                      name: uniqueName(connectorNames(d), type),
+                      type,
+                      settings: seed.settings,
+                    });
+                    return seed.env ? setEnvVars(added, seed.env) : added;
+                  },
                   ["connectors", index],
                 );
               }}
@@ -421,6 +449,20 @@ function EditorSession({
               edit((d) => (value === "" ? deleteAt(d, namePath) : setAt(d, namePath, value)))
             }
             onRenameFlow={(from, to) => edit((d) => renameFlow(d, from, to))}
+            sourceOptions={sourceOptionsOf(outline, info)}
+            onSetSource={(flowPath, source) =>
+              edit(
+                (d) =>
+                  source
+                    ? setAt(d, [...flowPath, "source"], {
+                        connector: source.connector,
+                        ...(source.type ? { type: source.type } : {}),
+                        settings: {},
+                      })
+                    : deleteAt(d, [...flowPath, "source"]),
+                source ? [...flowPath, "source"] : flowPath,
+              )
+            }
             onClose={() => select(undefined)}
           />
           <EnvPanel

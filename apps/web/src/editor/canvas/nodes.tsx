@@ -202,10 +202,14 @@ function ScopeNodeView({ data }: NodeProps<ScopeNode>): JSX.Element {
 }
 
 function FlowNodeView({ data }: NodeProps<FlowNode>): JSX.Element {
+  const actions = useActions();
   return (
     <section className={styles.flow} aria-label={`Flow ${data.label}`}>
       <h3 className={styles.flowTitle}>
-        {data.label}
+        {/* The flow's name and source are edited in the settings panel. */}
+        <button type="button" className={styles.titleButton} onClick={() => actions.select(data.path)}>
+          {data.label}
+        </button>
         <ProblemBadge problems={data.problems} />
       </h3>
     </section>
@@ -213,6 +217,7 @@ function FlowNodeView({ data }: NodeProps<FlowNode>): JSX.Element {
 }
 
 function SourceNodeView({ data }: NodeProps<SourceNode>): JSX.Element {
+  const actions = useActions();
   const className = [
     styles.source,
     data.present ? "" : styles.noSource,
@@ -220,7 +225,14 @@ function SourceNodeView({ data }: NodeProps<SourceNode>): JSX.Element {
   ];
   return (
     <div className={className.join(" ")} title={data.connector ? `connector ${data.connector}` : undefined}>
-      <span className={styles.sourceLabel}>{data.label}</span>
+      <button
+        type="button"
+        className={styles.titleButton}
+        // Without a source the flow's settings offer one; with one, its own settings open.
+        onClick={() => actions.select(data.present ? data.path : data.path.slice(0, -1))}
+      >
+        <span className={styles.sourceLabel}>{data.present ? data.label : "no source — choose one"}</span>
+      </button>
       {data.connector ? <span className={styles.stepType}>via {data.connector}</span> : null}
       <ProblemBadge problems={data.problems} />
       <InOut to={false} />

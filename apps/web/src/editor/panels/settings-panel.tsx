@@ -9,6 +9,16 @@ import { type SettingsContext, SettingsForm } from "../settings/settings-form.ts
  * The right-hand panel: the form generated from the runtime's schema for what is selected, its
  * name, and a way to remove it. Every change goes back as a value for the document to apply.
  */
+export interface SourceOption {
+  label: string;
+  connector: string;
+  type?: string;
+}
+
+function sourceKey(s: { connector?: string; type?: string } | undefined): string {
+  return s ? `${s.connector ?? ""}/${s.type ?? ""}` : "";
+}
+
 export function SettingsPanel({
   target,
   context,
@@ -16,6 +26,8 @@ export function SettingsPanel({
   onChange,
   onRename,
   onRenameFlow,
+  sourceOptions,
+  onSetSource,
   onClose,
 }: {
   target: SettingsTarget;
@@ -29,6 +41,9 @@ export function SettingsPanel({
   ) => void;
   onRename: (namePath: Path, name: string) => void;
   onRenameFlow: (from: string, to: string) => void;
+  /** What can start a flow: declared connectors with a source, and connectors that need no instance (cron). */
+  sourceOptions: readonly SourceOption[];
+  onSetSource: (flowPath: Path, source: SourceOption | undefined) => void;
   onClose: () => void;
 }) {
   const id = useId();
@@ -61,6 +76,31 @@ export function SettingsPanel({
           }}
         />
         <p className="field-hint">flow-ref steps name flows by this; renaming updates them.</p>
+        <label htmlFor={`${id}-source`}>Source</label>
+        <select
+          id={`${id}-source`}
+          disabled={readOnly}
+          value={sourceKey(target.source)}
+          onChange={(e) =>
+            onSetSource(
+              target.path,
+              sourceOptions.find((o) => sourceKey(o) === e.target.value),
+            )
+          }
+        >
+          <option value="">none (called by flow-ref or invoke)</option>
+          {sourceOptions.map((o) => (
+            <option key={sourceKey(o)} value={sourceKey(o)}>
+              {o.label}
+            </option>
+          ))}
+          {target.source && !sourceOptions.some((o) => sourceKey(o) === sourceKey(target.source)) ? (
+            <option
+              value={sourceKey(target.source)}
+            >{`(missing) ${target.source.connector ?? target.source.type}`}</option>
+          ) : null}
+        </select>
+        <p className="field-hint">Select the source on the canvas to edit its settings (path, schedule …).</p>
       </section>
     );
   }

@@ -24,7 +24,7 @@ export type SettingsTarget =
       namePath?: Path;
       name?: string;
     }
-  | { kind: "flow"; title: string; path: Path; name?: string }
+  | { kind: "flow"; title: string; path: Path; name?: string; source?: { connector?: string; type?: string } }
   | { kind: "none" };
 
 export function samePath(a: Path | undefined, b: Path | undefined): boolean {
@@ -130,8 +130,21 @@ export function settingsTargetOf(
   }
 
   for (const flow of outline.flows) {
-    if (samePath(flow.path, path))
-      return { kind: "flow", title: "Flow", path, ...(flow.name ? { name: flow.name } : {}) };
+    if (samePath(flow.path, path)) {
+      const source = flow.source
+        ? {
+            ...(flow.source.connector ? { connector: flow.source.connector } : {}),
+            ...(flow.source.type ? { type: flow.source.type } : {}),
+          }
+        : undefined;
+      return {
+        kind: "flow",
+        title: "Flow",
+        path,
+        ...(flow.name ? { name: flow.name } : {}),
+        ...(source ? { source } : {}),
+      };
+    }
     if (flow.source && samePath(flow.source.path, path)) {
       const type = flow.source.type ?? connectorType(outline, flow.source.connector);
       const spec = type ? info.sources.get(type) : undefined;
