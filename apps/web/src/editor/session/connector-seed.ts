@@ -13,6 +13,7 @@ export function connectorSeed(
 ): { settings: Record<string, unknown>; env?: EnvVarInput[] } {
   const props = propertiesOf(info.connectors.get(type)?.settings);
   if (!("port" in props) || !info.sources.has(type)) return { settings: {} };
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an env reference in the YAML, not a JS template
   const settings = { port: "${HTTP_PORT}" };
   if (env.some((v) => v.name === "HTTP_PORT")) return { settings };
   return { settings, env: [...env, { name: "HTTP_PORT", default: "8080" }] };
