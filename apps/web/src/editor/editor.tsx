@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { DeployDialog } from "../features/deployments/deploy-dialog.tsx";
 import { useDebouncedValue } from "../features/deployments/use-debounced-value.ts";
+import { NameEditor } from "../features/integrations/name-editor.tsx";
 import { TagVersionDialog } from "../features/integrations/versions-panel.tsx";
 import { useTRPC } from "../trpc/client.tsx";
 import { ConfirmDialog } from "../ui/confirm.tsx";
@@ -45,6 +46,7 @@ import { SettingsPanel, type SourceOption } from "./panels/settings-panel.tsx";
 import { RunPanel } from "./run/run-panel.tsx";
 import { connectorSeed } from "./session/connector-seed.ts";
 import { editorReducer, initialState, isDirty, type SavedState } from "./session/editor-state.ts";
+import { scopeActionsOf } from "./session/scope-actions.ts";
 import { settingsTargetOf, stepAtLine, valueAt } from "./session/selection.ts";
 import { patchKeys } from "./session/settings-patch.ts";
 import { YamlView } from "./yaml-view/yaml-view.tsx";
@@ -112,6 +114,7 @@ function EditorSession({
   const [deletedElsewhere, setDeletedElsewhere] = useState(false);
   const [tagging, setTagging] = useState(false);
   const [deploying, setDeploying] = useState(false);
+  const [currentName, setCurrentName] = useState(name);
   const doc = state.history.present;
   const dirty = isDirty(state);
 
@@ -147,21 +150,65 @@ function EditorSession({
     [doc],
   );
 
+  // A change announced by the watch is someone else's unless it is one of our own writes in
+  // flight: those are stashed until the write settles, then compared with what it saved.
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  const savedAt = useRef(state.saved.lastUpdated);
+  savedAt.current = state.saved.lastUpdated;
+  const ownWrites = useRef(0);
+  const stashed = useRef<string | undefined>(undefined);
+
+  const reload = useCallback(async () => {
+    const fresh = await qc.fetchQuery(trpc.integrations.get.queryOptions({ id }, { staleTime: 0 }));
+    dispatch({
+      type: "reload",
+      saved: { text: fresh.definition, lastUpdated: new Date(fresh.lastUpdated).toISOString() },
+    });
+    setConflict(false);
+  }, [qc, trpc, id]);
+
+  const external = useCallback(
+    (at: string) => {
+      if (at === savedAt.current) return;
+      if (ownWrites.current > 0) {
+        stashed.current = at;
+        return;
+      }
+      if (dirtyRef.current) dispatch({ type: "changed-elsewhere", lastUpdated: at });
+      else void reload();
+    },
+    [reload],
+  );
+
+  const writeCallbacks = {
+    onMutate: () => {
+      ownWrites.current++;
+    },
+    onSuccess: (row: { definition: string; lastUpdated: Date | string }) => {
+      const lastUpdated = new Date(row.lastUpdated).toISOString();
+      savedAt.current = lastUpdated;
+      dispatch({ type: "saved", saved: { text: row.definition, lastUpdated } });
+      void qc.invalidateQueries({ queryKey: trpc.integrations.get.queryKey({ id }) });
+    },
+    onSettled: () => {
+      ownWrites.current--;
+      const at = stashed.current;
+      stashed.current = undefined;
+      if (at !== undefined) external(at);
+    },
+  };
+
   // Saving: never over someone else's change without asking.
   const save = useMutation(
     trpc.integrations.update.mutationOptions({
-      onSuccess: (row) => {
-        dispatch({
-          type: "saved",
-          saved: { text: row.definition, lastUpdated: new Date(row.lastUpdated).toISOString() },
-        });
-        void qc.invalidateQueries({ queryKey: trpc.integrations.get.queryKey({ id }) });
-      },
+      ...writeCallbacks,
       onError: (e) => {
         if ((e as { data?: { code?: string } }).data?.code === "CONFLICT") setConflict(true);
       },
     }),
   );
+  const rename = useMutation(trpc.integrations.update.mutationOptions(writeCallbacks));
   const doSave = useCallback(
     (overwrite = false) => {
       if (readOnly || !dirty || save.isPending) return;
@@ -173,20 +220,8 @@ function EditorSession({
     },
     [readOnly, dirty, save, id, doc.text, state.saved.lastUpdated],
   );
-  const reload = useCallback(async () => {
-    const fresh = await qc.fetchQuery(trpc.integrations.get.queryOptions({ id }, { staleTime: 0 }));
-    dispatch({
-      type: "reload",
-      saved: { text: fresh.definition, lastUpdated: new Date(fresh.lastUpdated).toISOString() },
-    });
-    setConflict(false);
-  }, [qc, trpc, id]);
 
   // Live: another tab or an API client changed this integration.
-  const dirtyRef = useRef(dirty);
-  dirtyRef.current = dirty;
-  const savedAt = useRef(state.saved.lastUpdated);
-  savedAt.current = state.saved.lastUpdated;
   useSubscription(
     trpc.integrations.watch.subscriptionOptions(
       { id },
@@ -194,10 +229,7 @@ function EditorSession({
         onData: ({ data }) => {
           if (data.kind === "deleted") return setDeletedElsewhere(true);
           if (data.kind !== "updated" || !data.lastUpdated) return;
-          const at = new Date(data.lastUpdated).toISOString();
-          if (at === savedAt.current) return;
-          if (dirtyRef.current) dispatch({ type: "changed-elsewhere", lastUpdated: at });
-          else void reload();
+          external(new Date(data.lastUpdated).toISOString());
         },
       },
     ),
@@ -280,7 +312,20 @@ function EditorSession({
   return (
     <div className={`${styles.editor} editor-wide`}>
       <header className={styles.toolbar}>
-        <Link href={`/integrations/${id}`}>← {name}</Link>
+        <Link href={`/integrations/${id}`} aria-label="Back to the integration">
+          ←
+        </Link>
+        <NameEditor
+          key={currentName}
+          name={currentName}
+          canWrite={!readOnly}
+          busy={rename.isPending}
+          error={rename.error}
+          onRename={(newName) =>
+            rename.mutate({ id, name: newName }, { onSuccess: () => setCurrentName(newName) })
+          }
+          onCancel={() => rename.reset()}
+        />
         <span className="muted">{dirty ? "unsaved changes" : "saved"}</span>
         <div className={styles.toolbarActions}>
           <fieldset className={styles.segmented}>
@@ -425,7 +470,7 @@ function EditorSession({
               )}
               readOnly={readOnly}
               {...(jumpTo ? { jumpTo } : {})}
-              label={`YAML of ${name}`}
+              label={`YAML of ${currentName}`}
             />
           </div>
         ) : null}
@@ -450,6 +495,8 @@ function EditorSession({
             }
             onRenameFlow={(from, to) => edit((d) => renameFlow(d, from, to))}
             sourceOptions={sourceOptionsOf(outline, info)}
+            scopeActions={scopeActionsOf(doc, outline, info, state.selected)}
+            onScopeAction={(action) => edit((d) => action.apply(d), action.select)}
             onSetSource={(flowPath, source) =>
               edit(
                 (d) =>

@@ -104,7 +104,8 @@ describe("FlowCanvas", { timeout: 30_000 }, () => {
     for (const name of ["orders-api", "enrich", "audit"])
       expect(screen.getByRole("heading", { name })).toBeTruthy();
     expect(screen.getByText("HTTP /orders/{id}")).toBeTruthy();
-    expect(screen.getAllByText("no source")).toHaveLength(2);
+    // A flow without a source says so and offers one (its button opens the flow's settings).
+    expect(screen.getAllByText("no source — choose one")).toHaveLength(2);
     expect(stepButton(container, [...P0, 1]).textContent).toContain("Flow Reference");
     expect(stepButton(container, [...P0, 2]).textContent).toContain("Switch");
     expect(stepButton(container, ["flows", 2, "process", 0]).textContent).toContain("Log");
@@ -122,6 +123,19 @@ describe("FlowCanvas", { timeout: 30_000 }, () => {
     await user.keyboard("{Enter}");
     expect(props.onSelect).toHaveBeenLastCalledWith([...CASE2, 2]);
     expect(props.onRemove).not.toHaveBeenCalled();
+  });
+
+  it("selects a flow from its title or its missing source, and a source from its node", async () => {
+    const user = userEvent.setup();
+    const { props } = renderCanvas();
+    await laidOut();
+    await user.click(screen.getByRole("button", { name: "enrich" }));
+    expect(props.onSelect).toHaveBeenLastCalledWith(["flows", 1]);
+    const [missing] = screen.getAllByRole("button", { name: "no source — choose one" });
+    await user.click(missing as HTMLElement);
+    expect(props.onSelect).toHaveBeenLastCalledWith(["flows", 1]);
+    await user.click(screen.getByRole("button", { name: "HTTP /orders/{id}" }));
+    expect(props.onSelect).toHaveBeenLastCalledWith(["flows", 0, "source"]);
   });
 
   it("shows the selection and removes the selected step with Delete or Backspace", async () => {

@@ -207,7 +207,7 @@ function FlowNodeView({ data }: NodeProps<FlowNode>): JSX.Element {
     <section className={styles.flow} aria-label={`Flow ${data.label}`}>
       <h3 className={styles.flowTitle}>
         {/* The flow's name and source are edited in the settings panel. */}
-        <button type="button" className={styles.titleButton} onClick={() => actions.select(data.path)}>
+        <button type="button" className={`nodrag nopan ${styles.titleButton}`} onClick={() => actions.select(data.path)}>
           {data.label}
         </button>
         <ProblemBadge problems={data.problems} />
@@ -227,7 +227,7 @@ function SourceNodeView({ data }: NodeProps<SourceNode>): JSX.Element {
     <div className={className.join(" ")} title={data.connector ? `connector ${data.connector}` : undefined}>
       <button
         type="button"
-        className={styles.titleButton}
+        className={`nodrag nopan ${styles.titleButton}`}
         // Without a source the flow's settings offer one; with one, its own settings open.
         onClick={() => actions.select(data.present ? data.path : data.path.slice(0, -1))}
       >

@@ -555,16 +555,19 @@ export function newRefStep(processor: string): Record<string, unknown> {
   return { ref: processor };
 }
 
+/** One new entry of a `flow` or `flow-list` scope: its required keys seeded, an empty `process`. */
+export function newScopeEntry(scope: ScopeField): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const props = propertiesOf(scope.entrySchema);
+  for (const key of scope.requiredEntryKeys) out[key] = seedValue(props[key] ?? {}, false);
+  out.process = [];
+  return out;
+}
+
 function seedScope(scope: ScopeField): unknown {
-  const entry = () => {
-    const out: Record<string, unknown> = {};
-    const props = propertiesOf(scope.entrySchema);
-    for (const key of scope.requiredEntryKeys) out[key] = seedValue(props[key] ?? {}, false);
-    out.process = [];
-    return out;
-  };
-  if (scope.shape === "flow") return entry();
-  if (scope.shape === "flow-list") return Array.from({ length: scope.minItems ?? 0 }, entry);
+  if (scope.shape === "flow") return newScopeEntry(scope);
+  if (scope.shape === "flow-list")
+    return Array.from({ length: scope.minItems ?? 0 }, () => newScopeEntry(scope));
   return [];
 }
 

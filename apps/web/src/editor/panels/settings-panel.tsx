@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import type { Path } from "../model/document.ts";
+import type { ScopeAction } from "../session/scope-actions.ts";
 import type { SettingsTarget } from "../session/selection.ts";
 import { type SettingsContext, SettingsForm } from "../settings/settings-form.tsx";
 
@@ -28,6 +29,8 @@ export function SettingsPanel({
   onRenameFlow,
   sourceOptions,
   onSetSource,
+  scopeActions,
+  onScopeAction,
   onClose,
 }: {
   target: SettingsTarget;
@@ -44,6 +47,9 @@ export function SettingsPanel({
   /** What can start a flow: declared connectors with a source, and connectors that need no instance (cron). */
   sourceOptions: readonly SourceOption[];
   onSetSource: (flowPath: Path, source: SourceOption | undefined) => void;
+  /** Branches to add or remove here (an else, a case, an error lane). */
+  scopeActions: readonly ScopeAction[];
+  onScopeAction: (action: ScopeAction) => void;
   onClose: () => void;
 }) {
   const id = useId();
@@ -101,6 +107,7 @@ export function SettingsPanel({
           ) : null}
         </select>
         <p className="field-hint">Select the source on the canvas to edit its settings (path, schedule …).</p>
+        <ScopeButtons actions={scopeActions} readOnly={readOnly} onAction={onScopeAction} />
       </section>
     );
   }
@@ -136,6 +143,34 @@ export function SettingsPanel({
         readOnly={readOnly}
         onChange={(after) => onChange(target.valuePath, target.value, after, target.keys)}
       />
+      <ScopeButtons actions={scopeActions} readOnly={readOnly} onAction={onScopeAction} />
     </section>
+  );
+}
+
+function ScopeButtons({
+  actions,
+  readOnly,
+  onAction,
+}: {
+  actions: readonly ScopeAction[];
+  readOnly: boolean;
+  onAction: (action: ScopeAction) => void;
+}) {
+  if (actions.length === 0) return null;
+  return (
+    <div className="actions actions-start">
+      {actions.map((a) => (
+        <button
+          key={a.label}
+          type="button"
+          disabled={readOnly || a.blocked !== undefined}
+          title={a.blocked}
+          onClick={() => onAction(a)}
+        >
+          {a.label}
+        </button>
+      ))}
+    </div>
   );
 }
