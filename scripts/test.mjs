@@ -59,5 +59,20 @@ try {
   failed++;
 }
 
+// The end-to-end suite: the platform in Debian's Chromium (e2e/), counted test by test.
+console.log("\n▶ e2e (playwright)");
+const e2eJson = join(resultsDir, "e2e.json");
+const e2eStatus = exec("pnpm", ["--filter", "@octo/e2e", "exec", "playwright", "test"]);
+try {
+  const { stats } = JSON.parse(readFileSync(e2eJson, "utf8"));
+  passed += stats.expected + stats.flaky;
+  failed += stats.unexpected;
+  skipped += stats.skipped;
+  if (e2eStatus !== 0 && stats.unexpected === 0) failed++;
+} catch {
+  console.log("✗ playwright produced no report");
+  failed++;
+}
+
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed === 0 ? 0 : 1);

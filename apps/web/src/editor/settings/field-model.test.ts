@@ -12,6 +12,7 @@ import {
   fieldsOf,
   holdsBlocks,
   isEmptyValue,
+  isVisible,
   type JsonSchema,
   labelOf,
   problemsOf,
@@ -232,6 +233,15 @@ describe("fieldsOf on the runtime's schema", () => {
       ["scopes", "Scopes", "string-list"],
     ]);
     expect(field(auth, "type")).toMatchObject({ required: true, enum: ["bearer", "basic", "oauth2"] });
+    // Conditional groups: each field applies to one auth type, and shows only for it.
+    expect(field(auth, "token").visibleWhen).toEqual({ type: ["bearer"] });
+    expect(field(auth, "scopes").visibleWhen).toEqual({ type: ["oauth2"] });
+    const shown = (value: Record<string, unknown>) =>
+      auth.filter((f) => isVisible(f, value)).map((f) => f.name);
+    expect(shown({ type: "basic" })).toEqual(["type", "username", "password"]);
+    expect(shown({ type: "oauth2" })).toEqual(["type", "tokenURL", "clientID", "clientSecret", "scopes"]);
+    // A value left over from another type stays visible, so it can be seen and removed.
+    expect(shown({ type: "basic", token: "x" })).toEqual(["type", "token", "username", "password"]);
     // Secrets go through env vars.
     expect(field(auth, "token").envAllowed).toBe(true);
     expect(problemsOf(field(auth, "token"), envRef("API_TOKEN"))).toEqual([]);

@@ -52,6 +52,11 @@ export interface FieldDescriptor {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly minItems?: number;
+  /**
+   * A conditional group: the field applies only when each named sibling has one of the listed
+   * values (`visibleWhen` in the schema, e.g. an auth `token` only for `type: bearer`).
+   */
+  readonly visibleWhen?: Readonly<Record<string, readonly unknown[]>>;
   /** `connector` fields: the connector types that fit (absent: any). */
   readonly connectorTypes?: readonly string[];
   /** `alternatives`: the forms the value may take, in the schema's order. */
@@ -280,6 +285,7 @@ function describe(name: string, schema: JsonSchema, required: boolean): FieldDes
     ...numberEntry("maxLength", shape.maxLength),
     ...numberEntry("minItems", shape.minItems),
     ...(typeof shape.pattern === "string" ? { pattern: shape.pattern } : {}),
+    ...visibleWhenOf(shape.visibleWhen),
     ...(Array.isArray(shape.connectorTypes)
       ? { connectorTypes: shape.connectorTypes.filter((t): t is string => typeof t === "string") }
       : {}),
@@ -307,6 +313,23 @@ function describe(name: string, schema: JsonSchema, required: boolean): FieldDes
   }
   if (kind === "object") return { ...base, fields: fieldsOf(shape) };
   return base;
+}
+
+function visibleWhenOf(value: unknown): { visibleWhen?: Record<string, readonly unknown[]> } {
+  const when = asSchema(value);
+  if (!when) return {};
+  const out: Record<string, readonly unknown[]> = {};
+  for (const [k, v] of Object.entries(when)) if (Array.isArray(v)) out[k] = v;
+  return Object.keys(out).length ? { visibleWhen: out } : {};
+}
+
+/**
+ * Whether a field applies to this object: its conditions hold, or it has a value (shown so that
+ * a value left over from another choice can be seen and removed).
+ */
+export function isVisible(field: FieldDescriptor, value: Readonly<Record<string, unknown>>): boolean {
+  if (!field.visibleWhen || value[field.name] !== undefined) return true;
+  return Object.entries(field.visibleWhen).every(([k, allowed]) => allowed.includes(value[k]));
 }
 
 function numberEntry<K extends string>(key: K, value: unknown): { [P in K]?: number } {

@@ -245,6 +245,20 @@ describe("SettingsForm: the rest block", () => {
   });
 });
 
+describe("SettingsForm: conditional groups", () => {
+  it("shows an auth type's own fields only", async () => {
+    const user = userEvent.setup();
+    const { last } = renderForm(connectorSchema("http-client"), {
+      baseURL: "https://api.example.com",
+      auth: { type: "bearer" },
+    });
+    expect(screen.getByLabelText("Token")).toBeTruthy();
+    expect(screen.queryByLabelText("Username")).toBeNull();
+    await user.selectOptions(screen.getByLabelText("Type"), "basic");
+    expect(last()?.auth).toEqual({ type: "basic" });
+  });
+});
+
 describe("SettingsForm: env vars", () => {
   it("switches a field to a select of env vars that writes an env reference", async () => {
     const user = userEvent.setup();

@@ -21,6 +21,7 @@ import {
   type FieldDescriptor,
   fieldsOf,
   isEmptyValue,
+  isVisible,
   type JsonSchema,
   problemsOf,
   unknownKeys,
@@ -158,21 +159,23 @@ function ObjectFields(props: {
   const others = unknownKeys(fields, value);
   return (
     <>
-      {fields.map((field) => {
-        const below = field.kind === "object" ? errorsBelow(errors, field.name) : undefined;
-        return (
-          <Field
-            key={field.name}
-            id={`${idPrefix}-${field.name}`}
-            field={field}
-            value={value[field.name]}
-            onChange={(next) => onChange(withKey(value, field.name, next))}
-            messages={ownErrors(errors, field)}
-            hintRequired={!absent}
-            {...(below ? { nestedErrors: below } : {})}
-          />
-        );
-      })}
+      {fields
+        .filter((field) => isVisible(field, value))
+        .map((field) => {
+          const below = field.kind === "object" ? errorsBelow(errors, field.name) : undefined;
+          return (
+            <Field
+              key={field.name}
+              id={`${idPrefix}-${field.name}`}
+              field={field}
+              value={value[field.name]}
+              onChange={(next) => onChange(withKey(value, field.name, next))}
+              messages={ownErrors(errors, field)}
+              hintRequired={!absent}
+              {...(below ? { nestedErrors: below } : {})}
+            />
+          );
+        })}
       {others.length > 0 ? (
         <p className="field-hint">Also set, kept as written: {others.join(", ")}</p>
       ) : null}

@@ -39,8 +39,14 @@ export const isHeaderValue = (value: string) => !/[\r\n\0]/.test(value);
  * A setting that is often a whole `${NAME}`: env substitution turns "12345" into a number, so
  * numbers are accepted and read back as text.
  */
-export const text = (description: string) =>
-  z.union([z.string(), z.number(), z.boolean()]).meta({ description });
+export const text = (description: string, meta: Record<string, unknown> = {}) =>
+  z.union([z.string(), z.number(), z.boolean()]).meta({ description, ...meta });
+
+/**
+ * Editor metadata: the field applies only when the sibling `type` is one of `types` (the
+ * settings form shows it then; the superRefine below is what enforces it).
+ */
+const onlyFor = (...types: string[]) => ({ visibleWhen: { type: types } });
 
 /** Why `value` is not a usable base URL, or undefined when it is. */
 export function baseURLProblem(value: string): string | undefined {
@@ -155,13 +161,22 @@ export const authSettings = z
       description:
         "bearer: Authorization: Bearer <token>; basic: user and password; oauth2: client credentials",
     }),
-    token: text(`bearer token (use \${NAME} of a secret env var)`).optional(),
-    username: text("basic auth user name").optional(),
-    password: text(`basic auth password (use \${NAME} of a secret env var)`).optional(),
-    tokenURL: z.string().optional().meta({ description: "oauth2 token endpoint (http or https URL)" }),
-    clientID: text("oauth2 client id, sent with the secret via HTTP Basic").optional(),
-    clientSecret: text(`oauth2 client secret (use \${NAME} of a secret env var)`).optional(),
-    scopes: z.array(z.string()).optional().meta({ description: "oauth2 scopes, sent space-separated" }),
+    token: text(`bearer token (use \${NAME} of a secret env var)`, onlyFor("bearer")).optional(),
+    username: text("basic auth user name", onlyFor("basic")).optional(),
+    password: text(`basic auth password (use \${NAME} of a secret env var)`, onlyFor("basic")).optional(),
+    tokenURL: z
+      .string()
+      .optional()
+      .meta({ description: "oauth2 token endpoint (http or https URL)", ...onlyFor("oauth2") }),
+    clientID: text("oauth2 client id, sent with the secret via HTTP Basic", onlyFor("oauth2")).optional(),
+    clientSecret: text(
+      `oauth2 client secret (use \${NAME} of a secret env var)`,
+      onlyFor("oauth2"),
+    ).optional(),
+    scopes: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "oauth2 scopes, sent space-separated", ...onlyFor("oauth2") }),
   })
   .superRefine((auth, ctx) => {
     const own: readonly string[] = AUTH_FIELDS[auth.type];
