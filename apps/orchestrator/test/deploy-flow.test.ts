@@ -3,22 +3,8 @@
 // undeploy — each write audited.
 import { auditEvents } from "@octo/db";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { GREETER_YAML as YAML } from "./fixtures.ts";
 import { startTestOrchestrator, type TestOrchestrator } from "./orchestrator.ts";
-
-const YAML = `
-service: { name: greeter }
-env:
-  - { name: HTTP_PORT, default: "8080" }
-  - { name: HTTP_HOST, default: "127.0.0.1" }
-  - { name: GREETING, required: true }
-connectors:
-  - { name: api, type: http, settings: { host: "\${HTTP_HOST}", port: "\${HTTP_PORT}" } }
-flows:
-  - name: hello
-    source: { connector: api, type: http, settings: { path: /hello } }
-    process:
-      - { type: set-payload, settings: { value: '{"greeting": env.GREETING + ", " + vars.query.name}' } }
-`;
 
 let orch: TestOrchestrator;
 // PGlite's WebAssembly start takes seconds on a busy machine.

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the YAML below names env vars as ${NAME}
 // The web platform behind real SSO: the built app (next start) signs people in through a real OIDC
 // provider (Auth.js, authorization code + PKCE), forwards their token to an orchestrator that
 // verifies it itself, and streams live status through /api/trpc. A writer deploys to the local
@@ -6,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { killAll } from "../../../packages/runtime/test/octo-process.ts";
+import { GREETER_YAML as YAML } from "../../orchestrator/test/fixtures.ts";
 import {
   OIDC_ROLES,
   startTestOrchestrator,
@@ -14,21 +14,6 @@ import {
 import { BrowserlessSession } from "./browserless-session.ts";
 import { PEOPLE, startOidcProvider, type TestOidcProvider } from "./oidc-provider.ts";
 import { startWeb, type WebServer } from "./web-server.ts";
-
-const YAML = `
-service: { name: greeter }
-env:
-  - { name: HTTP_PORT, default: "8080" }
-  - { name: HTTP_HOST, default: "127.0.0.1" }
-  - { name: GREETING, required: true }
-connectors:
-  - { name: api, type: http, settings: { host: "\${HTTP_HOST}", port: "\${HTTP_PORT}" } }
-flows:
-  - name: hello
-    source: { connector: api, type: http, settings: { path: /hello } }
-    process:
-      - { type: set-payload, settings: { value: '{"greeting": env.GREETING + ", " + vars.query.name}' } }
-`;
 
 let provider: TestOidcProvider;
 let orch: TestOrchestrator;

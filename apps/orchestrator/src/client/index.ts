@@ -38,3 +38,6 @@ export function createOctoClient(options: OctoClientOptions) {
 }
 
 export type OctoClient = ReturnType<typeof createOctoClient>;
+
+/** One captured log line of a deployment or run, as the `logs` subscriptions stream them. */
+export type { LogLine } from "../drivers/types.ts";

@@ -207,7 +207,11 @@ function FlowNodeView({ data }: NodeProps<FlowNode>): JSX.Element {
     <section className={styles.flow} aria-label={`Flow ${data.label}`}>
       <h3 className={styles.flowTitle}>
         {/* The flow's name and source are edited in the settings panel. */}
-        <button type="button" className={`nodrag nopan ${styles.titleButton}`} onClick={() => actions.select(data.path)}>
+        <button
+          type="button"
+          className={`nodrag nopan ${styles.titleButton}`}
+          onClick={() => actions.select(data.path)}
+        >
           {data.label}
         </button>
         <ProblemBadge problems={data.problems} />

@@ -1,18 +1,14 @@
 "use client";
 
+import type { AppRouter } from "@octo/orchestrator/client";
+import type { inferRouterOutputs } from "@trpc/server";
 import { type FormEvent, useId, useState } from "react";
 import { ErrorNote } from "../../ui/states.tsx";
 import styles from "./run.module.css";
 import { parseJson, prettyJson } from "./run-model.ts";
 
 /** What runs.invoke answers. */
-export interface InvokeResult {
-  ok: boolean;
-  output?: unknown;
-  error?: string;
-  logs: string[];
-  durationMs: number;
-}
+export type InvokeResult = inferRouterOutputs<AppRouter>["runs"]["invoke"];
 
 export interface InvokePanelProps {
   /** Flows without an HTTP source. */

@@ -1,11 +1,6 @@
-/** One captured log line of a deployment (the driver contract's LogLine). */
-export interface LogLine {
-  seq: number;
-  replica: string;
-  stream: "stdout" | "stderr";
-  time: string;
-  text: string;
-}
+import type { LogLine } from "@octo/orchestrator/client";
+
+export type { LogLine };
 
 /** How many lines the page keeps; older ones drop off the top. */
 export const LOG_LIMIT = 1000;

@@ -12,7 +12,25 @@ const BOTTOM_SLACK_PX = 24;
  * Streamed log lines: follows new lines while the reader is at the bottom, stays put once they
  * scroll up (a button brings them back). stderr lines are marked in text, not only in colour.
  */
-export function LogPanel({ lines, status }: { lines: readonly LogLine[]; status?: ReactNode }) {
+export function LogPanel({
+  lines,
+  status,
+  limit = LOG_LIMIT,
+  label = "Logs",
+  caption = `The last ${limit} lines, live.`,
+  actions,
+}: {
+  lines: readonly LogLine[];
+  /** The stream's state (a LiveIndicator). */
+  status?: ReactNode;
+  /** How many lines the caller keeps (for the caption). */
+  limit?: number;
+  /** The log region's accessible name. */
+  label?: string;
+  caption?: string;
+  /** Extra buttons beside "Follow new lines" (a run's Clear). */
+  actions?: ReactNode;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [following, setFollowing] = useState(true);
 
@@ -32,20 +50,23 @@ export function LogPanel({ lines, status }: { lines: readonly LogLine[]; status?
     <div>
       <div className={styles.logTools}>
         <span className="field-hint">
-          The last {LOG_LIMIT} lines, live. {status}
+          {caption} {status}
         </span>
-        {!following ? (
-          <button type="button" className="ghost" onClick={() => setFollowing(true)}>
-            Follow new lines
-          </button>
-        ) : null}
+        <span>
+          {!following ? (
+            <button type="button" className="ghost" onClick={() => setFollowing(true)}>
+              Follow new lines
+            </button>
+          ) : null}
+          {actions}
+        </span>
       </div>
       <div
         ref={box}
         className="logs"
         role="log"
         aria-live="off"
-        aria-label="Logs"
+        aria-label={label}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard.
         tabIndex={0}
         onScroll={onScroll}

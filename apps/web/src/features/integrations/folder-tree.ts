@@ -1,11 +1,8 @@
+import type { AppRouter } from "@octo/orchestrator/client";
+import type { inferRouterOutputs } from "@trpc/server";
+
 /** A folder as folders.tree returns it: roots with nested children. */
-export interface FolderNode {
-  id: string;
-  parentId: string | null;
-  name: string;
-  position: number;
-  children: FolderNode[];
-}
+export type FolderNode = inferRouterOutputs<AppRouter>["folders"]["tree"][number];
 
 /** One folder in depth-first order, for lists and selects ("A / B" paths, indentation). */
 export interface FlatFolder {
