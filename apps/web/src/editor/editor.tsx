@@ -47,7 +47,7 @@ import { RunPanel } from "./run/run-panel.tsx";
 import { connectorSeed } from "./session/connector-seed.ts";
 import { editorReducer, initialState, isDirty, type SavedState } from "./session/editor-state.ts";
 import { scopeActionsOf } from "./session/scope-actions.ts";
-import { settingsTargetOf, stepAtLine, valueAt } from "./session/selection.ts";
+import { fieldErrorsOf, settingsTargetOf, stepAtLine, valueAt } from "./session/selection.ts";
 import { patchKeys } from "./session/settings-patch.ts";
 import { YamlView } from "./yaml-view/yaml-view.tsx";
 
@@ -496,6 +496,9 @@ function EditorSession({
             onRenameFlow={(from, to) => edit((d) => renameFlow(d, from, to))}
             sourceOptions={sourceOptionsOf(outline, info)}
             scopeActions={scopeActionsOf(doc, outline, info, state.selected)}
+            {...("valuePath" in target
+              ? { fieldErrors: fieldErrorsOf(doc, target.valuePath, target.value, problems) }
+              : {})}
             onScopeAction={(action) => edit((d) => action.apply(d), action.select)}
             onSetSource={(flowPath, source) =>
               edit(

@@ -31,6 +31,7 @@ export function SettingsPanel({
   onSetSource,
   scopeActions,
   onScopeAction,
+  fieldErrors,
   onClose,
 }: {
   target: SettingsTarget;
@@ -50,6 +51,8 @@ export function SettingsPanel({
   /** Branches to add or remove here (an else, a case, an error lane). */
   scopeActions: readonly ScopeAction[];
   onScopeAction: (action: ScopeAction) => void;
+  /** The runtime's problems on this form's fields, by key. */
+  fieldErrors?: Readonly<Record<string, string>>;
   onClose: () => void;
 }) {
   const id = useId();
@@ -141,6 +144,7 @@ export function SettingsPanel({
         value={target.value}
         context={context}
         readOnly={readOnly}
+        {...(fieldErrors ? { errors: fieldErrors } : {})}
         onChange={(after) => onChange(target.valuePath, target.value, after, target.keys)}
       />
       <ScopeButtons actions={scopeActions} readOnly={readOnly} onAction={onScopeAction} />

@@ -201,3 +201,28 @@ export function stepAtLine(doc: EditorDocument, outline: Outline, line: number):
   }
   return best?.path;
 }
+
+/**
+ * The runtime's problems that belong to one field of the form: on that key's line, and when
+ * several keys share the line (a flow-style map), only the one the message names.
+ */
+export function fieldErrorsOf(
+  doc: EditorDocument,
+  valuePath: Path,
+  value: Readonly<Record<string, unknown>>,
+  problems: readonly { line?: number | undefined; message: string }[],
+): Record<string, string> {
+  const lines = new Map<string, number>();
+  for (const key of Object.keys(value)) {
+    const at = positionOf(doc, [...valuePath, key]);
+    if (at) lines.set(key, at.line);
+  }
+  const out: Record<string, string> = {};
+  for (const p of problems) {
+    if (p.line === undefined) continue;
+    const keys = [...lines].filter(([, line]) => line === p.line).map(([k]) => k);
+    const key = keys.length === 1 ? keys[0] : keys.find((k) => new RegExp(`\\b${k}\\b`).test(p.message));
+    if (key !== undefined && out[key] === undefined) out[key] = p.message;
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { openDocument } from "../model/document.ts";
 import { outlineOf } from "../model/outline.ts";
 import { deriveSchemaInfo, type JsonSchema } from "../model/schema-info.ts";
 import { editorReducer, initialState, isDirty, TYPING_MS } from "./editor-state.ts";
-import { settingsTargetOf, stepAtLine, valueAt } from "./selection.ts";
+import { fieldErrorsOf, settingsTargetOf, stepAtLine, valueAt } from "./selection.ts";
 import { patchKeys } from "./settings-patch.ts";
 
 const info = deriveSchemaInfo(configJsonSchema(await loadRegistry({})) as JsonSchema);
@@ -115,6 +115,35 @@ describe("settings targets", () => {
     const line = ORDERS.split("\n").findIndex((l) => l.includes("body.amount >= 1000.0")) + 1;
     const path = stepAtLine(doc, outline, line);
     expect(valueAt(doc, [...(path ?? []), "type"])).toBe("if");
+  });
+});
+
+describe("fieldErrorsOf", () => {
+  it("puts a problem on the field of its line, or the one it names on a shared line", () => {
+    const text = `flows:
+  - name: f
+    process:
+      - type: log
+        settings:
+          message: '1 +'
+          level: loud
+      - { type: set-variable, settings: { name: x, value: 'y +' } }
+`;
+    const doc = openDocument(text);
+    const log = ["flows", 0, "process", 0, "settings"];
+    expect(
+      fieldErrorsOf(doc, log, valueAt(doc, log) as Record<string, unknown>, [
+        { line: 6, message: "syntax error in message" },
+        { line: 7, message: "level must be debug, info, warn or error" },
+        { message: "no position" },
+      ]),
+    ).toEqual({ message: "syntax error in message", level: "level must be debug, info, warn or error" });
+    const set = ["flows", 0, "process", 1, "settings"];
+    expect(
+      fieldErrorsOf(doc, set, valueAt(doc, set) as Record<string, unknown>, [
+        { line: 8, message: "settings.value: Syntax error" },
+      ]),
+    ).toEqual({ value: "settings.value: Syntax error" });
   });
 });
 
