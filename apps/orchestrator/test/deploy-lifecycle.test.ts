@@ -109,8 +109,25 @@ it("rolls out a new version, streams redacted logs, encrypts the secret literal,
   expect(lines.join("\n")).toMatch(/token is \[(redacted|REDACTED)\]/);
   expect(lines.join("\n")).not.toContain("s3cr3t-token");
 
+  // Watchers see the new version without reloading (the row changes after the workload settles).
+  const watchedV2 = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the watch never showed v2")), 20_000);
+    const sub = api.deployments.watch.subscribe(
+      { integrationId: integration.id },
+      {
+        onData: ({ data }) => {
+          if (data.find((x) => x.id === d.id)?.tag !== "v2") return;
+          clearTimeout(timer);
+          sub.unsubscribe();
+          resolve();
+        },
+        onError: reject,
+      },
+    );
+  });
   const rolled = await api.deployments.rollout.mutate({ id: d.id, versionId: v2.id });
   expect(rolled.tag).toBe("v2");
+  await watchedV2;
   expect(await (await fetch(`${url}/hello`)).json()).toBe("two");
   await expect(api.versions.delete.mutate({ id: v2.id })).rejects.toMatchObject({
     data: { code: "CONFLICT" },

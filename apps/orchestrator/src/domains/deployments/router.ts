@@ -131,7 +131,13 @@ export const deploymentsRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       let seq = Number(input.lastEventId ?? 0) || 0;
       const changes = new EventEmitter();
-      const stop = ctx.services.driver.watch(() => changes.emit("change"));
+      // Workload status from the driver, and row changes (a rollout's version) from the API.
+      const stopDriver = ctx.services.driver.watch(() => changes.emit("change"));
+      const stopRows = ctx.services.changes.onDeployments(() => changes.emit("change"));
+      const stop = () => {
+        stopDriver();
+        stopRows();
+      };
       try {
         yield tracked(String(++seq), await listFor(ctx.services, input.integrationId));
         for await (const _ of on(changes, "change", { signal })) {

@@ -262,6 +262,7 @@ export async function deploy(services: Services, input: DeployInput, createdBy?:
       .set({ status: status.phase, internalUrl: status.url ?? null, lastUpdated: new Date() })
       .where(eq(deployments.id, row.id))
       .returning();
+    services.changes.deploymentsChanged();
     return view(updated ?? row, status);
   } catch (e) {
     // A deployment that could not start leaves nothing behind.
@@ -285,6 +286,7 @@ export async function scale(services: Services, id: string, replicas: number) {
     .set({ replicas, status: status.phase, lastUpdated: new Date() })
     .where(eq(deployments.id, id))
     .returning();
+  services.changes.deploymentsChanged();
   return view(updated ?? row, status);
 }
 
@@ -320,6 +322,7 @@ export async function rollout(services: Services, id: string, versionId: string)
     })
     .where(eq(deployments.id, id))
     .returning();
+  services.changes.deploymentsChanged();
   return view(updated ?? row, status);
 }
 
@@ -327,4 +330,5 @@ export async function rollout(services: Services, id: string, versionId: string)
 export async function undeploy(services: Services, id: string): Promise<void> {
   await services.driver.remove(id);
   await services.db.delete(deployments).where(eq(deployments.id, id));
+  services.changes.deploymentsChanged();
 }

@@ -25,6 +25,21 @@ export class IntegrationChanges {
     this.#events.emit("change", change);
   }
 
+  /**
+   * A deployment row changed (its version after a rollout, its replicas after a scale): watchers
+   * of deployments re-read them. The driver's own watch only knows about workload status, which
+   * may settle before the row is written.
+   */
+  deploymentsChanged(): void {
+    this.#events.emit("deployments");
+  }
+
+  /** Calls `listener` on every deploymentsChanged(); returns the way to stop. */
+  onDeployments(listener: () => void): () => void {
+    this.#events.on("deployments", listener);
+    return () => this.#events.off("deployments", listener);
+  }
+
   /** The changes of one integration from this call on (listening starts at once), until `signal` aborts. */
   of(id: string, signal: AbortSignal | undefined): AsyncIterable<IntegrationChange> {
     const events = on(this.#events, "change", signal ? { signal } : {});
