@@ -44,6 +44,7 @@ import { EnvPanel } from "./panels/env-panel.tsx";
 import { type Problem, ProblemsPanel } from "./panels/problems-panel.tsx";
 import { SettingsPanel, type SourceOption } from "./panels/settings-panel.tsx";
 import { RunPanel } from "./run/run-panel.tsx";
+import { browserStorage, useDevEnv } from "./run/use-dev-env.ts";
 import { connectorSeed } from "./session/connector-seed.ts";
 import { editorReducer, initialState, isDirty, type SavedState } from "./session/editor-state.ts";
 import { scopeActionsOf } from "./session/scope-actions.ts";
@@ -52,6 +53,26 @@ import { patchKeys } from "./session/settings-patch.ts";
 import { YamlView } from "./yaml-view/yaml-view.tsx";
 
 type View = "canvas" | "yaml" | "split";
+
+/**
+ * The env the editor validates with: the dev .env values of declared vars. A secret's value
+ * stays in the browser (a validation is a GET whose input is in the URL); a stand-in says it is set.
+ */
+function validationEnvOf(outline: Outline, values: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of outline.env) {
+    const value = v.name ? values[v.name] : undefined;
+    if (v.name && value) env[v.name] = v.secret ? "secret-set-in-dev-env" : value;
+  }
+  return env;
+}
+
+/** The body grid's layout per view (names apart from the panes' own classes). */
+const VIEW_CLASS: Record<View, string | undefined> = {
+  canvas: styles.viewCanvas,
+  yaml: styles.viewYaml,
+  split: undefined,
+};
 
 /**
  * What can start a flow: each declared connector whose type has a source (an HTTP server), and
@@ -117,6 +138,10 @@ function EditorSession({
   const [currentName, setCurrentName] = useState(name);
   const doc = state.history.present;
   const dirty = isDirty(state);
+  // The browser's dev .env: RUN sends it, and validation uses it so that a required var set
+  // there is not reported missing.
+  const [storage] = useState(browserStorage);
+  const devEnv = useDevEnv(id, storage);
 
   // The last outline of a document that parsed: while the YAML is broken the canvas keeps it.
   const lastGood = useRef<Outline | undefined>(undefined);
@@ -127,8 +152,12 @@ function EditorSession({
 
   // The runtime's own validation of what is on screen, once typing pauses.
   const settledText = useDebouncedValue(doc.text, 400);
+  const validationEnv = useMemo(() => validationEnvOf(outline, devEnv.values), [outline, devEnv.values]);
   const validation = useQuery(
-    trpc.dsl.validate.queryOptions({ definition: settledText }, { placeholderData: (previous) => previous }),
+    trpc.dsl.validate.queryOptions(
+      { definition: settledText, env: validationEnv },
+      { placeholderData: (previous) => previous },
+    ),
   );
   const problems: Problem[] = useMemo(
     () => [
@@ -292,6 +321,8 @@ function EditorSession({
       ...(typeof d === "string" || typeof d === "number" || typeof d === "boolean" ? { default: d } : {}),
     };
   });
+  // A deployment binds its own env in the deploy dialog: vars missing from the dev .env do not block it.
+  const deployBlockers = problems.filter((p) => p.code !== "env-missing");
   const runnable =
     problems.length > 0
       ? {
@@ -368,8 +399,8 @@ function EditorSession({
           </button>
           <button
             type="button"
-            disabled={readOnly || dirty || problems.length > 0}
-            title={problems.length > 0 ? "Fix the problems first" : dirty ? "Save first" : undefined}
+            disabled={readOnly || dirty || deployBlockers.length > 0}
+            title={deployBlockers.length > 0 ? "Fix the problems first" : dirty ? "Save first" : undefined}
             onClick={() => setDeploying(true)}
           >
             Deploy
@@ -393,7 +424,7 @@ function EditorSession({
           This integration was deleted elsewhere; saving is no longer possible.
         </div>
       ) : null}
-      <div className={`${styles.body} ${styles[view]}`}>
+      <div className={`${styles.body} ${VIEW_CLASS[view]}`}>
         {readOnly ? null : (
           <aside className={styles.palette} aria-label="Palette">
             <Palette
@@ -525,6 +556,7 @@ function EditorSession({
       <div className={styles.bottom}>
         <ProblemsPanel problems={problems} checking={checking} onJump={jump} />
         <RunPanel
+          devEnv={devEnv}
           integrationId={id}
           runnable={runnable}
           canWrite={can.write}

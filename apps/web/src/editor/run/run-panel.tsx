@@ -23,7 +23,7 @@ import {
   runBlockReason,
 } from "./run-model.ts";
 import { type TabSpec, Tabs } from "./tabs.tsx";
-import { browserStorage, useDevEnv } from "./use-dev-env.ts";
+import { browserStorage, type DevEnv, useDevEnv } from "./use-dev-env.ts";
 
 export interface RunPanelProps {
   integrationId: string;
@@ -33,6 +33,8 @@ export interface RunPanelProps {
   declaredEnv: readonly { name: string; default?: string; required?: boolean; secret?: boolean }[];
   httpRoutes: readonly { flow: string; path: string }[]; // flows with an http source (path as declared)
   otherFlows: readonly string[]; // flows without an http source (invoke targets)
+  /** The dev .env when the page holds it (the editor validates with it too); else the panel keeps its own. */
+  devEnv?: DevEnv;
 }
 
 /**
@@ -45,7 +47,8 @@ export function RunPanel(props: RunPanelProps): JSX.Element {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [storage] = useState(browserStorage);
-  const devEnv = useDevEnv(integrationId, storage);
+  const ownDevEnv = useDevEnv(integrationId, storage);
+  const devEnv = props.devEnv ?? ownDevEnv;
   const [tab, setTab] = useState("logs");
 
   const listKey = trpc.runs.list.queryKey({ integrationId });
@@ -77,10 +80,9 @@ export function RunPanel(props: RunPanelProps): JSX.Element {
 
   const start = useMutation(
     trpc.runs.start.mutationOptions({
-      onSuccess: (run) => {
-        setLog(emptyRunLog);
-        return remember(run);
-      },
+      // Cleared before the run exists: its first lines may stream in before start answers.
+      onMutate: () => setLog(emptyRunLog),
+      onSuccess: (run) => remember(run),
     }),
   );
   const stop = useMutation(trpc.runs.stop.mutationOptions({ onSuccess: remember }));

@@ -16,10 +16,13 @@ export function browserStorage(): DevEnvStorage | undefined {
  * One integration's dev .env, read from `storage` after mount (there is none while rendering
  * on the server) and written back on every change. Pass a stable storage object.
  */
-export function useDevEnv(
-  integrationId: string,
-  storage: DevEnvStorage | undefined,
-): { values: DevEnvValues; setValue(name: string, value: string): void; saveFailed: boolean } {
+export interface DevEnv {
+  values: DevEnvValues;
+  setValue(name: string, value: string): void;
+  saveFailed: boolean;
+}
+
+export function useDevEnv(integrationId: string, storage: DevEnvStorage | undefined): DevEnv {
   const [state, setState] = useState<{ id: string | undefined; values: DevEnvValues }>({
     id: undefined,
     values: {},
