@@ -47,3 +47,32 @@ export function Dialog({
     </dialog>
   );
 }
+
+/**
+ * The foot of a dialog's form: Cancel, and the submit button that says what it does (and that it
+ * is doing it). `disabled` adds reasons beyond being busy (a required field still empty).
+ */
+export function DialogActions({
+  onCancel,
+  label,
+  busyLabel,
+  busy = false,
+  disabled = false,
+}: {
+  onCancel: () => void;
+  label: string;
+  busyLabel: string;
+  busy?: boolean;
+  disabled?: boolean;
+}) {
+  return (
+    <div className="actions">
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="primary" disabled={busy || disabled}>
+        {busy ? busyLabel : label}
+      </button>
+    </div>
+  );
+}

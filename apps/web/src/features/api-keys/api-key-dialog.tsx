@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useId, useState } from "react";
-import { Dialog } from "../../ui/dialog.tsx";
+import { Dialog, DialogActions } from "../../ui/dialog.tsx";
 import { ErrorNote } from "../../ui/states.tsx";
 import {
   API_KEY_NAME_MAX,
@@ -126,14 +126,13 @@ function CreateForm({
         An expired key stops working; create a new one then.
       </p>
       {error ? <ErrorNote error={error} /> : null}
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={!input || busy}>
-          {busy ? "Creating…" : "Create key"}
-        </button>
-      </div>
+      <DialogActions
+        onCancel={onCancel}
+        label="Create key"
+        busyLabel="Creating…"
+        busy={busy}
+        disabled={!input}
+      />
     </form>
   );
 }

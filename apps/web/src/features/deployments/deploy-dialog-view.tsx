@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useId } from "react";
-import { Dialog } from "../../ui/dialog.tsx";
+import { Dialog, DialogActions } from "../../ui/dialog.tsx";
 import { ErrorNote, errorMessage, Loading } from "../../ui/states.tsx";
 import {
   baseDomainOf,
@@ -138,14 +138,13 @@ export function DeployDialogView(props: DeployDialogViewProps) {
             ))}
           </ul>
         ) : null}
-        <div className="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={!input || props.busy}>
-            {props.busy ? "Deploying…" : "Deploy"}
-          </button>
-        </div>
+        <DialogActions
+          onCancel={props.onClose}
+          label="Deploy"
+          busyLabel="Deploying…"
+          busy={props.busy}
+          disabled={!input}
+        />
       </form>
     </Dialog>
   );

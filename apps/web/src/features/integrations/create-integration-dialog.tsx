@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useId, useState } from "react";
-import { Dialog } from "../../ui/dialog.tsx";
+import { Dialog, DialogActions } from "../../ui/dialog.tsx";
 import { ErrorNote } from "../../ui/states.tsx";
 import { type CreateIntegrationPayload, createIntegrationPayload, requiredError } from "./forms.ts";
 
@@ -55,14 +55,7 @@ function CreateForm({
         Leave it empty to start from a blank definition; you can edit it on the integration's page.
       </p>
       {error ? <ErrorNote error={error} /> : null}
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Creating…" : "Create integration"}
-        </button>
-      </div>
+      <DialogActions onCancel={onClose} label="Create integration" busyLabel="Creating…" busy={busy} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useId, useState } from "react";
-import { Dialog } from "../../ui/dialog.tsx";
+import { Dialog, DialogActions } from "../../ui/dialog.tsx";
 import { ErrorNote } from "../../ui/states.tsx";
 import type { FlatFolder } from "./folder-tree.ts";
 import { requiredError } from "./forms.ts";
@@ -141,14 +141,7 @@ function MoveForm({
         A folder cannot move into itself or one of its subfolders. It goes last among its new siblings.
       </p>
       {error ? <ErrorNote error={error} /> : null}
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy || unchanged}>
-          {busy ? "Moving…" : "Move"}
-        </button>
-      </div>
+      <DialogActions onCancel={onClose} label="Move" busyLabel="Moving…" busy={busy} disabled={unchanged} />
     </form>
   );
 }
@@ -226,14 +219,13 @@ function FileForm({
       </select>
       <p className="field-hint">An integration is in one folder at most: this moves it out of any other.</p>
       {error ? <ErrorNote error={error} /> : null}
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy || folderId === ""}>
-          {busy ? "Filing…" : "File here"}
-        </button>
-      </div>
+      <DialogActions
+        onCancel={onClose}
+        label="File here"
+        busyLabel="Filing…"
+        busy={busy}
+        disabled={folderId === ""}
+      />
     </form>
   );
 }

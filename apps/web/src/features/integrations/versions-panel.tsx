@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useId, useState } from "react";
-import { Dialog } from "../../ui/dialog.tsx";
+import { Dialog, DialogActions } from "../../ui/dialog.tsx";
 import { Empty, ErrorNote } from "../../ui/states.tsx";
 import { formatWhen, requiredError } from "./forms.ts";
 import styles from "./integrations.module.css";
@@ -126,14 +126,7 @@ function TagForm({
       </p>
       {tried && problem ? <p className="field-error">Tag {problem}</p> : null}
       {error ? <ErrorNote error={error} /> : null}
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Tagging…" : "Tag version"}
-        </button>
-      </div>
+      <DialogActions onCancel={onClose} label="Tag version" busyLabel="Tagging…" busy={busy} />
     </form>
   );
 }

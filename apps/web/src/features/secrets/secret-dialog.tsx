@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useId, useState } from "react";
-import { Dialog } from "../../ui/dialog.tsx";
+import { Dialog, DialogActions } from "../../ui/dialog.tsx";
 import { ErrorNote } from "../../ui/states.tsx";
 import {
   canSaveSecret,
@@ -124,14 +124,7 @@ function SecretForm({
         Multi-line value (e.g. a PEM key; visible while you type)
       </label>
       {error ? <ErrorNote error={error} /> : null}
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={!canSave}>
-          {busy ? "Saving…" : "Save"}
-        </button>
-      </div>
+      <DialogActions onCancel={onCancel} label="Save" busyLabel="Saving…" busy={busy} disabled={!canSave} />
     </form>
   );
 }
