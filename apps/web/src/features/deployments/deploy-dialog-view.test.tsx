@@ -5,24 +5,10 @@ import { TRPCClientError } from "@trpc/client";
 import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { DeployDialogView, type DeployDialogViewProps } from "./deploy-dialog-view.tsx";
+import { INTEGRATION, V2, versions, worker } from "./deploy-fixtures.ts";
 import { type DeployFormState, initialDeployForm, type SlugCheck } from "./deploy-form.ts";
-import type { CreateDeploymentInput, DeployOptions, VersionSummary } from "./types.ts";
+import type { CreateDeploymentInput, DeployOptions } from "./types.ts";
 
-const INTEGRATION = "11111111-1111-4111-8111-111111111111";
-const V1 = "22222222-2222-4222-8222-222222222222";
-const V2 = "33333333-3333-4333-8333-333333333333";
-const versions: VersionSummary[] = [
-  { id: V2, integrationId: INTEGRATION, tag: "v2", createdAt: "2025-02-01T00:00:00.000Z" },
-  { id: V1, integrationId: INTEGRATION, tag: "v1", createdAt: "2025-01-01T00:00:00.000Z" },
-];
-const worker: DeployOptions = {
-  networked: false,
-  envVars: [
-    { name: "API_TOKEN", required: true, secret: true },
-    { name: "DB_URL", required: true, default: "postgres://localhost/db" },
-    { name: "LOG_LEVEL", default: "info" },
-  ],
-};
 const service: DeployOptions = {
   networked: true,
   envVars: [{ name: "GREETING", default: "hello" }],
