@@ -67,6 +67,9 @@ function validationEnvOf(outline: Outline, values: Readonly<Record<string, strin
   return env;
 }
 
+/** A step added from the palette or a gap: only what it needs; optional defaults stay implicit. */
+const NEW_STEP = { includeDefaults: false } as const;
+
 /** The body grid's layout per view (names apart from the panes' own classes). */
 const VIEW_CLASS: Record<View, string | undefined> = {
   canvas: styles.viewCanvas,
@@ -293,20 +296,20 @@ function EditorSession({
     if (sel && typeof sel.at(-1) === "number" && sel.includes("process")) {
       const listPath = sel.slice(0, -1);
       const index = (sel.at(-1) as number) + 1;
-      return edit((d) => insertStep(d, listPath, index, newStep(info, type)), [...listPath, index]);
+      return edit((d) => insertStep(d, listPath, index, newStep(info, type, NEW_STEP)), [...listPath, index]);
     }
     const flows = outline.flows;
     if (flows.length === 0) {
       const flowName = uniqueName(flowNames(doc), "flow");
       return edit(
-        (d) => insertStep(addFlow(d, flowName), ["flows", 0, "process"], 0, newStep(info, type)),
+        (d) => insertStep(addFlow(d, flowName), ["flows", 0, "process"], 0, newStep(info, type, NEW_STEP)),
         ["flows", 0, "process", 0],
       );
     }
     const lane = flows[0]?.process;
     if (!lane) return;
     edit(
-      (d) => insertStep(d, lane.path, lane.steps.length, newStep(info, type)),
+      (d) => insertStep(d, lane.path, lane.steps.length, newStep(info, type, NEW_STEP)),
       [...lane.path, lane.steps.length],
     );
   };
@@ -332,9 +335,13 @@ function EditorSession({
       : dirty
         ? { ok: false as const, reason: "Save first: RUN uses the saved definition" }
         : { ok: true as const };
+  // Test requests go to the run's address: the connector's basePath comes before a route's path.
   const httpRoutes = outline.flows.flatMap((f) => {
     const path = f.source ? valueAt(doc, [...f.source.path, "settings", "path"]) : undefined;
-    return f.name && typeof path === "string" ? [{ flow: f.name, path }] : [];
+    const connector = outline.connectors.find((c) => c.name === f.source?.connector);
+    const base = connector ? valueAt(doc, [...connector.path, "settings", "basePath"]) : undefined;
+    const prefix = typeof base === "string" ? base.replace(/\/$/, "") : "";
+    return f.name && typeof path === "string" ? [{ flow: f.name, path: `${prefix}${path}` }] : [];
   });
   const otherFlows = outline.flows
     .filter((f) => f.name && !httpRoutes.some((r) => r.flow === f.name))
@@ -471,7 +478,10 @@ function EditorSession({
               readOnly={readOnly}
               onSelect={select}
               onInsert={(listPath, index, type) =>
-                edit((d) => insertStep(d, listPath, index, newStep(info, type)), [...listPath, index])
+                edit(
+                  (d) => insertStep(d, listPath, index, newStep(info, type, NEW_STEP)),
+                  [...listPath, index],
+                )
               }
               onMove={(from, toList, toIndex) =>
                 edit((d) => moveStep(d, from, toList, toIndex), movedStepPath(from, toList, toIndex))

@@ -136,6 +136,9 @@ describe("FlowCanvas", { timeout: 30_000 }, () => {
     expect(props.onSelect).toHaveBeenLastCalledWith(["flows", 1]);
     await user.click(screen.getByRole("button", { name: "HTTP /orders/{id}" }));
     expect(props.onSelect).toHaveBeenLastCalledWith(["flows", 0, "source"]);
+    // A switch case's label selects the case (its `when` is edited in the settings panel).
+    await user.click(screen.getByRole("button", { name: "case 2" }));
+    expect(props.onSelect).toHaveBeenLastCalledWith([...P0, 2, "cases", 1]);
   });
 
   it("shows the selection and removes the selected step with Delete or Backspace", async () => {

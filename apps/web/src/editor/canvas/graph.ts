@@ -100,6 +100,8 @@ export type ScopeNodeData = {
   readonly label: string;
   /** A case's `when`, a route's description. */
   readonly detail?: string;
+  /** A list entry (a case, a branch, a route): selecting it edits its own keys (`when` …). */
+  readonly entryPath?: Path;
   /** False when the list is not in the YAML yet. */
   readonly present: boolean;
   readonly empty: boolean;
@@ -249,6 +251,7 @@ export function graphOf(outline: Outline, info: SchemaInfo, options: GraphOption
           role: "scope",
           label: scope.label,
           ...(detail !== undefined ? { detail: String(detail) } : {}),
+          ...(scope.index !== undefined ? { entryPath: scope.entryPath } : {}),
           present: scope.present,
           empty: scope.steps.length === 0,
         },

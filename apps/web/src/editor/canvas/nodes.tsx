@@ -181,6 +181,8 @@ function CompositeNodeView({ id, data }: NodeProps<CompositeNode>): JSX.Element 
 }
 
 function ScopeNodeView({ data }: NodeProps<ScopeNode>): JSX.Element {
+  const actions = useActions();
+  const entryPath = data.entryPath;
   const className = [
     styles.scope,
     data.role === "error-lane" ? styles.errorLane : "",
@@ -189,7 +191,18 @@ function ScopeNodeView({ data }: NodeProps<ScopeNode>): JSX.Element {
   return (
     <div className={className} title={data.present ? undefined : `${data.label} is not in the YAML yet`}>
       <div className={styles.scopeHeader}>
-        <span className={styles.scopeLabel}>{data.label}</span>
+        {entryPath ? (
+          // A case or a branch: its own keys (a case's `when`) are edited in the settings panel.
+          <button
+            type="button"
+            className={`nodrag nopan ${styles.titleButton} ${styles.scopeLabel}`}
+            onClick={() => actions.select(entryPath)}
+          >
+            {data.label}
+          </button>
+        ) : (
+          <span className={styles.scopeLabel}>{data.label}</span>
+        )}
         {data.detail !== undefined ? (
           <code className={styles.scopeDetail} title={data.detail}>
             {data.detail}

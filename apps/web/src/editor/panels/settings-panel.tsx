@@ -125,7 +125,7 @@ export function SettingsPanel({
       {target.description ? <p className="field-hint">{target.description}</p> : null}
       {target.namePath ? (
         <>
-          <label htmlFor={`${id}-name`}>Name</label>
+          <label htmlFor={`${id}-name`}>{target.kind === "connector" ? "Name" : "Step name"}</label>
           <input
             id={`${id}-name`}
             defaultValue={target.name ?? ""}
