@@ -24,12 +24,32 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
+/**
+ * Chooses the next person over HTTP (`POST {"sub": "ada"}`), for tests in other processes than
+ * the one that started the provider (Playwright's workers).
+ */
+export const NEXT_PERSON_PATH = "/e2e/next-person";
+
+const everyone: readonly Person[] = Object.values(PEOPLE);
+
 export async function startOidcProvider(clientId = "octo"): Promise<TestOidcProvider> {
   const server = new OAuth2Server();
   await server.issuer.keys.generate("RS256");
   let next: Person = PEOPLE.writer;
   // Each code remembers whom it was issued for, so tokens carry that person's claims.
   const byCode = new Map<string, Person>();
+  server.service.addRoute("POST", NEXT_PERSON_PATH, (req, res) => {
+    const body = (req.body ?? {}) as { sub?: unknown };
+    const person = everyone.find((p) => p.sub === body.sub);
+    if (!person) {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: `no person with sub ${String(body.sub)}` }));
+      return;
+    }
+    next = person;
+    res.writeHead(204);
+    res.end();
+  });
   server.service.on("beforeAuthorizeRedirect", (redirect: { url: URL }) => {
     const code = redirect.url.searchParams.get("code");
     if (code) byCode.set(code, next);
@@ -44,8 +64,9 @@ export async function startOidcProvider(clientId = "octo"): Promise<TestOidcProv
     },
   );
   await server.start(0, "127.0.0.1");
-  const issuer = server.issuer.url;
-  if (!issuer) throw new Error("the OIDC provider did not start");
+  // Named by its address (the server would say "localhost"): a browser goes straight to IPv4.
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  server.issuer.url = issuer;
   return {
     issuer,
     clientId,
