@@ -6,6 +6,7 @@ import styles from "./run.module.css";
 import {
   type BodyKind,
   buildRequest,
+  type HeaderRow,
   type HttpRoute,
   initialRequestForm,
   METHODS,
@@ -56,6 +57,9 @@ export function RequestPanel({
     setForm((prev) => ({ ...prev, ...patch }));
     setProblem(null);
   };
+  /** One header row's name or value, typed. */
+  const setHeader = (key: HeaderRow["key"], patch: Partial<Pick<HeaderRow, "name" | "value">>) =>
+    update({ headers: form.headers.map((h) => (h.key === key ? { ...h, ...patch } : h)) });
   const hasBody = methodHasBody(form.method);
   const disabled = !canWrite;
 
@@ -136,13 +140,7 @@ export function RequestPanel({
                 disabled={disabled}
                 spellCheck={false}
                 autoComplete="off"
-                onChange={(e) =>
-                  update({
-                    headers: form.headers.map((h) =>
-                      h.key === row.key ? { ...h, name: e.target.value } : h,
-                    ),
-                  })
-                }
+                onChange={(e) => setHeader(row.key, { name: e.target.value })}
               />
               <input
                 aria-label={`Header ${index + 1} value`}
@@ -151,13 +149,7 @@ export function RequestPanel({
                 disabled={disabled}
                 spellCheck={false}
                 autoComplete="off"
-                onChange={(e) =>
-                  update({
-                    headers: form.headers.map((h) =>
-                      h.key === row.key ? { ...h, value: e.target.value } : h,
-                    ),
-                  })
-                }
+                onChange={(e) => setHeader(row.key, { value: e.target.value })}
               />
               <button
                 type="button"
