@@ -2,6 +2,10 @@
 // local driver, the samples imported) and the web app (built when its sources changed, then
 // `next start`) — until Ctrl+C. Runs under the toolchain's Node 24, started by
 // scripts/bootstrap.mjs. Plain JavaScript on purpose.
+//
+// `node scripts/start.mjs [all|orchestrator|web]`: the platform image runs the same script —
+// `all` (the default) is the one-container editor; `orchestrator` and `web` run one part each
+// (the compose stack and the Helm chart), `web` reaching the orchestrator at ORCHESTRATOR_URL.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
@@ -13,7 +17,20 @@ const webPort = process.env.WEB_PORT ?? "3000";
 // Like the orchestrator, the web app answers only this machine unless told otherwise.
 const webHost = process.env.WEB_HOST ?? "127.0.0.1";
 
-console.log("octo: starting the orchestrator with the samples imported, then the web app; Ctrl+C stops both");
+const MODES = ["all", "orchestrator", "web"];
+const mode = process.argv[2] ?? "all";
+if (!MODES.includes(mode)) {
+  console.error(`octo: unknown part "${mode}"; use one of: ${MODES.join(", ")}`);
+  process.exit(2);
+}
+if (mode === "web" && !process.env.ORCHESTRATOR_URL) {
+  console.error("octo: the web app alone needs ORCHESTRATOR_URL (where the orchestrator serves)");
+  process.exit(2);
+}
+if (mode === "all")
+  console.log(
+    "octo: starting the orchestrator with the samples imported, then the web app; Ctrl+C stops both",
+  );
 
 const children = new Set();
 let stopping = false;
@@ -56,20 +73,28 @@ process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGHUP", () => stop("SIGTERM")); // terminal closed: stop cleanly too
 
-const orchestrator = start("orchestrator", [main], {
-  OCTO_DATA_DIR: process.env.OCTO_DATA_DIR ?? join(root, ".octo"),
-  OCTO_IMPORT_SAMPLES: process.env.OCTO_IMPORT_SAMPLES ?? join(root, "samples"),
-});
-
-// The web app needs the orchestrator's address, which it logs (to stderr) once it serves.
-let seen = "";
-orchestrator.stderr.on("data", function waitForUrl(chunk) {
-  seen += chunk.toString("utf8");
-  const m = /serving (http:\/\/\S+)\/trpc/.exec(seen);
-  if (!m) return;
-  orchestrator.stderr.off("data", waitForUrl);
-  startWeb(m[1]);
-});
+if (mode === "web") startWeb(process.env.ORCHESTRATOR_URL);
+else {
+  const orchestrator = start(
+    "orchestrator",
+    [main],
+    mode === "all"
+      ? {
+          OCTO_DATA_DIR: process.env.OCTO_DATA_DIR ?? join(root, ".octo"),
+          OCTO_IMPORT_SAMPLES: process.env.OCTO_IMPORT_SAMPLES ?? join(root, "samples"),
+        }
+      : {},
+  );
+  // The web app needs the orchestrator's address, which it logs (to stderr) once it serves.
+  let seen = "";
+  orchestrator.stderr.on("data", function waitForUrl(chunk) {
+    seen += chunk.toString("utf8");
+    const m = /serving (http:\/\/\S+)\/trpc/.exec(seen);
+    if (!m) return;
+    orchestrator.stderr.off("data", waitForUrl);
+    if (mode === "all") startWeb(m[1]);
+  });
+}
 
 function startWeb(orchestratorUrl) {
   if (stopping) return;

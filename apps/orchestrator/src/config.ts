@@ -20,6 +20,7 @@ const envSchema = z.object({
   CLUSTER_ISSUER: z.string().default("letsencrypt-prod"),
   SHUTDOWN_GRACE: z.coerce.number().int().min(0).default(10_000),
   OCTO_IMPORT_SAMPLES: z.string().optional(),
+  OCTO_API_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   BASE_DOMAIN: z
     .string()
     .regex(
@@ -49,6 +50,8 @@ export interface OrchestratorConfig {
   shutdownGraceMs: number;
   /** A samples directory imported at start (npm start sets it). */
   importSamples: string | undefined;
+  /** The API's URL as deployed runtimes reach it (default: the address it listens on). */
+  apiUrl: string | undefined;
   /** Parent domain of exposed deployments (`<subdomain>.<baseDomain>`); unset: none can be exposed. */
   baseDomain: string | undefined;
 }
@@ -88,5 +91,6 @@ export function readConfig(env: Record<string, string | undefined>): Orchestrato
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     importSamples: e.OCTO_IMPORT_SAMPLES,
     baseDomain: e.BASE_DOMAIN,
+    apiUrl: e.OCTO_API_URL,
   };
 }

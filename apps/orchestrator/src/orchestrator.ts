@@ -6,11 +6,11 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { Cipher, type Database, loadOrCreateKey, MEMORY, openDatabase } from "@octo/db";
 import { clusterObjects, createKubernetesDriver } from "@octo/k8s/driver";
 import { OWNED_KINDS } from "@octo/k8s/render";
-import { TRPCError } from "@trpc/server";
 import { dbAudit, dbCredentials } from "./api/db-stores.ts";
 import type { Services } from "./api/services.ts";
 import type { Context } from "./api/trpc.ts";
 import { authenticator, isRefusal } from "./auth/authenticate.ts";
+import { refusalError } from "./auth/identity.ts";
 import { oidcVerifier } from "./auth/oidc.ts";
 import type { OrchestratorConfig } from "./config.ts";
 import { IntegrationChanges } from "./domains/integrations/changes.ts";
@@ -18,6 +18,7 @@ import { databaseSecrets } from "./drivers/local/database-secrets.ts";
 import { createLocalDriver } from "./drivers/local/index.ts";
 import type { DeploymentDriver } from "./drivers/types.ts";
 import { importSamples } from "./import-samples.ts";
+import { observeDeployments } from "./ops/deployment-metrics.ts";
 import { createHttpServer } from "./ops/http-server.ts";
 import { appRouter } from "./router.ts";
 
@@ -93,10 +94,11 @@ export async function startOrchestrator(
   const http = createHttpServer({
     router: appRouter,
     ready: () => ready,
+    observe: (registry) => observeDeployments(registry, opened.db),
     async createContext(req: IncomingMessage): Promise<Context> {
       const identity = await authenticate(req.headers.authorization);
       // A credential that is present but wrong is refused outright (401), even for public calls.
-      if (isRefusal(identity)) throw new TRPCError(identity);
+      if (isRefusal(identity)) throw refusalError(identity);
       return {
         identity,
         policy,
@@ -111,7 +113,8 @@ export async function startOrchestrator(
     },
   });
   const url = await http.listen(config.port, config.host);
-  services.apiUrl = url;
+  // In a cluster the listen address (0.0.0.0) is not where pods reach the API: its Service is.
+  services.apiUrl = config.apiUrl ?? url;
   if (!config.oidc)
     log("warn", "no OIDC_ISSUER configured: open mode, every caller may read and write everything");
   ready = true;

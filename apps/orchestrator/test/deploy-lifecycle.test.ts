@@ -1,4 +1,5 @@
 // Rollout, logs, failures and teardown of deployments through the typed client.
+import { readFileSync } from "node:fs";
 import { deploymentEnv } from "@octo/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -225,9 +226,28 @@ it("serves /healthz, /readyz and /metrics", async () => {
   expect(await (await fetch(`${orch.url}/healthz`)).json()).toEqual({
     ok: true,
     service: "octo-orchestrator",
+    version: JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version,
   });
   expect((await fetch(`${orch.url}/readyz`)).status).toBe(200);
+  const api = orch.client();
+  const integration = await api.integrations.create.mutate({ name: "measured", definition: greeter("m") });
+  const version = await api.versions.create.mutate({ integrationId: integration.id, tag: "v1" });
+  const d = await api.deployments.create.mutate({
+    integrationId: integration.id,
+    versionId: version.id,
+    replicas: 2,
+    env: { TOKEN: { value: "t" } },
+  });
+  await untilStatus(integration.id, d.id, "running");
   const metrics = await (await fetch(`${orch.url}/metrics`)).text();
   expect(metrics).toMatch(/octo_orchestrator_requests_total\{procedure="[^"]+",status="200"\} \d+/);
+  // What is deployed, read from the database at scrape time (the Grafana dashboard's panels).
+  const rows = await api.deployments.list.query({});
+  expect(rows.map((r) => [r.name, r.replicas, r.status])).toContainEqual([d.name, 2, "running"]);
+  const byStatus = new Map<string, number>();
+  for (const d of rows) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
+  for (const [status, n] of byStatus) expect(metrics).toContain(`octo_deployments{status="${status}"} ${n}`);
+  for (const d of rows)
+    expect(metrics).toContain(`octo_deployment_replicas{deployment="${d.name}"} ${d.replicas}`);
   expect((await fetch(`${orch.url}/nope`)).status).toBe(404);
 });

@@ -1,6 +1,14 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { actorOf, type Identity, type Permission, type RolePolicy, refusal } from "../auth/identity.ts";
+import {
+  actorOf,
+  type Identity,
+  type Permission,
+  RefusalReason,
+  type RolePolicy,
+  refusal,
+  refusalError,
+} from "../auth/identity.ts";
 import type { AuditSink } from "./audit.ts";
 import type { Services } from "./services.ts";
 
@@ -37,7 +45,12 @@ const t = initTRPC
           : error.code === "INTERNAL_SERVER_ERROR"
             ? "internal error"
             : shape.message;
-      return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus } };
+      const data = { code: shape.data.code, httpStatus: shape.data.httpStatus };
+      return {
+        ...shape,
+        message,
+        data: error.cause instanceof RefusalReason ? { ...data, reason: error.cause.reason } : data,
+      };
     },
   });
 
@@ -80,7 +93,7 @@ const guarded = t.procedure.use(async ({ ctx, meta, path, type, next, getRawInpu
   const refused = refusal(ctx.identity, meta.permission, ctx.policy);
   if (refused) {
     await audit("error", refused.code);
-    throw new TRPCError(refused);
+    throw refusalError(refused);
   }
   const result = await next();
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR")

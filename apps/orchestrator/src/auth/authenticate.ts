@@ -22,7 +22,11 @@ export interface AuthenticatorOptions {
   now?: () => Date;
 }
 
-const UNAUTHORIZED = (message: string): Refusal => ({ code: "UNAUTHORIZED", message });
+const UNAUTHORIZED = (message: string): Refusal => ({
+  code: "UNAUTHORIZED",
+  message,
+  reason: "invalid_token",
+});
 
 /**
  * Turns a request's Authorization header into an identity. A credential that is present but

@@ -1,3 +1,5 @@
+import { TRPCError } from "@trpc/server";
+
 /** Who is calling, as the orchestrator established it for this request. */
 export type Identity =
   /** A person signed in through OIDC (a verified JWT). */
@@ -23,14 +25,40 @@ export interface RolePolicy {
   adminRoles: string[];
 }
 
-/** Why a call is refused: 401 (who are you?) or 403 (not allowed). */
-export type Refusal = { code: "UNAUTHORIZED"; message: string } | { code: "FORBIDDEN"; message: string };
+/**
+ * Why a call is refused: 401 (who are you?) or 403 (not allowed). A 401 says in `reason` whether
+ * no credential came (`missing_auth`) or a wrong one (`invalid_token`), for scripts and probes.
+ */
+export type Refusal =
+  | { code: "UNAUTHORIZED"; message: string; reason: "missing_auth" | "invalid_token" }
+  | { code: "FORBIDDEN"; message: string };
+
+/** A refusal as the error a procedure throws; the API's error shape carries its reason. */
+export function refusalError(r: Refusal): TRPCError {
+  return new TRPCError({
+    code: r.code,
+    message: r.message,
+    ...(r.code === "UNAUTHORIZED" ? { cause: new RefusalReason(r.reason) } : {}),
+  });
+}
+
+export class RefusalReason extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+  }
+}
 
 /** undefined when `identity` may call a procedure that needs `permission`. */
 export function refusal(identity: Identity, permission: Permission, policy: RolePolicy): Refusal | undefined {
   if (permission === "public" || identity.kind === "open") return undefined;
   if (identity.kind === "anonymous")
-    return { code: "UNAUTHORIZED", message: "sign in, or send an API key as Authorization: Bearer <key>" };
+    return {
+      code: "UNAUTHORIZED",
+      message: "sign in, or send an API key as Authorization: Bearer <key>",
+      reason: "missing_auth",
+    };
   if (permission === "deployment") {
     return identity.kind === "deployment"
       ? undefined

@@ -3,12 +3,15 @@ import type { AddressInfo } from "node:net";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { Counter, collectDefaultMetrics, Registry } from "prom-client";
+import { VERSION } from "./version.ts";
 
 export interface HttpServerOptions<TRouter extends AnyTRPCRouter> {
   router: TRouter;
   createContext: (req: IncomingMessage) => Promise<object>;
   /** false while starting and from the first moment of shutdown. */
   ready: () => boolean;
+  /** Registers more metrics (e.g. gauges read at scrape time). */
+  observe?: (registry: Registry) => void;
 }
 
 /** Base path of the tRPC API. */
@@ -21,6 +24,7 @@ export const TRPC_PATH = "/trpc";
 export function createHttpServer<TRouter extends AnyTRPCRouter>(options: HttpServerOptions<TRouter>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  options.observe?.(registry);
   const requests = new Counter({
     name: "octo_orchestrator_requests_total",
     help: "API requests by procedure and HTTP status",
@@ -49,7 +53,7 @@ export function createHttpServer<TRouter extends AnyTRPCRouter>(options: HttpSer
     if (req.method !== "GET") return json(res, 405, { error: "method not allowed" });
     switch (path) {
       case "/healthz":
-        return json(res, 200, { ok: true, service: "octo-orchestrator" });
+        return json(res, 200, { ok: true, service: "octo-orchestrator", version: VERSION });
       case "/readyz":
         return options.ready() ? json(res, 200, { ready: true }) : json(res, 503, { ready: false });
       case "/metrics":

@@ -1,5 +1,6 @@
 // The management port: liveness, readiness and metrics (issue 4 §4).
 import { afterEach, describe, expect, it } from "vitest";
+import pkg from "../../package.json" with { type: "json" };
 import { type ManagementServer, startManagementServer } from "./management.ts";
 import { RuntimeMetrics } from "./metrics.ts";
 
@@ -26,7 +27,7 @@ describe("management server", () => {
     const m = await management(() => false);
     const res = await m.get("/healthz");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, service: "svc" });
+    expect(await res.json()).toEqual({ ok: true, service: "svc", version: pkg.version });
   });
 
   it("/readyz follows readiness: 200 while ready, 503 otherwise", async () => {

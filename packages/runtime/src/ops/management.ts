@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import pkg from "../../package.json" with { type: "json" };
 import type { RuntimeMetrics } from "./metrics.ts";
 
 /** What the probes ask of the process. */
@@ -16,7 +17,7 @@ export interface ManagementServer {
 }
 
 /**
- * The management port: `/healthz` (the process is alive), `/readyz` (it takes traffic; 503 while
+ * The management port: `/healthz` (the process is alive; its service name and release version), `/readyz` (it takes traffic; 503 while
  * starting and from the first moment of shutdown) and Prometheus `/metrics`. Kept off the flows'
  * HTTP listeners so a route can never shadow a probe and metrics are never exposed publicly.
  */
@@ -38,7 +39,7 @@ export async function startManagementServer(opts: {
     if (req.method !== "GET" && req.method !== "HEAD") {
       answer = json(405, { error: `${req.method} is not allowed; use GET` });
     } else if (path === "/healthz") {
-      answer = json(200, { ok: true, service: health.service });
+      answer = json(200, { ok: true, service: health.service, version: pkg.version });
     } else if (path === "/readyz") {
       const ready = health.ready();
       answer = json(ready ? 200 : 503, { ready, service: health.service });

@@ -36,7 +36,20 @@ it("records a signed-in person on users.me and refreshes them on every sign-in",
   });
   const [row] = await orch.services.db.select().from(users).where(eq(users.subject, "ada"));
   expect(row).toMatchObject({ id: me.id, email: "ada@new.example" });
-  await expect(orch.client().users.me.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+  await expect(orch.client().users.me.query()).rejects.toMatchObject({
+    data: { code: "UNAUTHORIZED", reason: "missing_auth" },
+  });
+  // Over HTTP as a script sees it: 401 and a machine-readable reason, with or without a credential.
+  const missing = await fetch(`${orch.url}/trpc/integrations.list`);
+  expect(missing.status).toBe(401);
+  expect(await missing.json()).toMatchObject({
+    error: { data: { httpStatus: 401, reason: "missing_auth" } },
+  });
+  const wrong = await fetch(`${orch.url}/trpc/integrations.list`, {
+    headers: { authorization: "Bearer nope" },
+  });
+  expect(wrong.status).toBe(401);
+  expect(await wrong.json()).toMatchObject({ error: { data: { httpStatus: 401, reason: "invalid_token" } } });
 });
 
 it("creates a key that authenticates, stores only its hash, and lists it without the token", async () => {
