@@ -22,19 +22,19 @@ it("says the service and its release version", async () => {
 });
 
 it("is ready only while the orchestrator is", async () => {
-  const ready = await readiness({ ORCHESTRATOR_URL: await orchestrator(200) } as NodeJS.ProcessEnv);
+  const ready = await readiness(await orchestrator(200));
   expect(ready.status).toBe(200);
   expect(await ready.json()).toMatchObject({ ready: true });
 });
 
 it("is not ready while the orchestrator is starting or stopping, or unreachable", async () => {
-  const starting = await readiness({ ORCHESTRATOR_URL: await orchestrator(503) } as NodeJS.ProcessEnv);
+  const url = await orchestrator(503);
+  const starting = await readiness(url);
   expect(starting.status).toBe(503);
   expect(await starting.json()).toMatchObject({ ready: false, reason: "orchestrator not ready (503)" });
-  const url = `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
   await new Promise<void>((r) => server?.close(() => r()));
   server = undefined;
-  const gone = await readiness({ ORCHESTRATOR_URL: url } as NodeJS.ProcessEnv);
+  const gone = await readiness(url);
   expect(gone.status).toBe(503);
   expect(await gone.json()).toMatchObject({ reason: "orchestrator unreachable" });
 });

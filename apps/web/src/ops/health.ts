@@ -13,9 +13,9 @@ export function health(): Response {
  * Readiness: the web app is useful only while the orchestrator behind it is ready, so a load
  * balancer stops sending people here when the API cannot answer them.
  */
-export async function readiness(env: NodeJS.ProcessEnv = process.env): Promise<Response> {
+export async function readiness(orchestrator = orchestratorUrl()): Promise<Response> {
   try {
-    const res = await fetch(`${orchestratorUrl(env)}/readyz`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(`${orchestrator}/readyz`, { signal: AbortSignal.timeout(2_000) });
     if (res.ok) return json(200, { ready: true, service: "octo-web" });
     return json(503, { ready: false, service: "octo-web", reason: `orchestrator not ready (${res.status})` });
   } catch {
