@@ -17,6 +17,7 @@ const PNPM_MAJOR = 10;
 const commands = {
   start: ["node", "scripts/start.mjs"],
   test: ["node", "scripts/test.mjs"],
+  check: ["node", "scripts/test.mjs", "--no-e2e"],
   octo: ["node", "packages/runtime/bin/octo.js"],
 };
 

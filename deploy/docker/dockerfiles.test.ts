@@ -5,12 +5,13 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import ignore from "@balena/dockerignore";
+import type { Ignore } from "@balena/dockerignore";
+import dockerignoreModule from "@balena/dockerignore";
 import { CONFIG_DIR, MANAGEMENT_PORT } from "@octo/k8s/render";
 import { type Dockerfile, DockerfileParser, type Instruction } from "dockerfile-ast";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXTERNAL as BUNDLE_EXTERNAL, buildBundle } from "../../packages/runtime/build/bundle.ts";
-import { assembleRuntime, EXTERNAL } from "./runtime-bundle.mjs";
+import { assembleRuntime, EXTERNAL } from "./runtime-bundle.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -37,6 +38,8 @@ const defaultOf = (d: Dockerfile, name: string) =>
 const execForm = (i: Instruction | undefined) =>
   JSON.parse(i?.getArgumentsContent() ?? "null") as string[] | null;
 
+// The package is CommonJS (`module.exports = factory`) while its types declare a default export.
+const ignore = dockerignoreModule as unknown as () => Ignore;
 const dockerignore = ignore().add(readFileSync(join(root, ".dockerignore"), "utf8"));
 /** Every file `docker build .` would send, as paths relative to the repository. */
 function buildContext(dir = root): string[] {

@@ -22,8 +22,10 @@ RUN pnpm install --offline --frozen-lockfile
 RUN node apps/web/scripts/ensure-build.mjs \
  && pnpm --filter @octo/runtime build \
  && rm -rf apps/web/.next/cache
-# Dev dependencies (test runners, type checker, bundlers, browsers' drivers) stay behind.
-RUN pnpm install --offline --frozen-lockfile --prod
+# Dev dependencies (test runners, type checker, bundlers, browsers' drivers) stay behind: a fresh
+# production install (pruning in place would keep them in node_modules/.pnpm).
+RUN find . -name node_modules -type d -prune -exec rm -rf {} + \
+ && pnpm install --offline --frozen-lockfile --prod
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ARG OCTO_VERSION=0.1.0

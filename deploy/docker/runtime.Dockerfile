@@ -18,7 +18,7 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile --filter @octo/runtime --filter @octo/ai
 RUN pnpm --filter @octo/runtime build
-RUN node deploy/docker/runtime-bundle.mjs /out \
+RUN node deploy/docker/runtime-bundle.ts /out \
  && cd /out && npm install --omit=dev --no-audit --no-fund --no-package-lock
 
 FROM node:${NODE_VERSION}-bookworm-slim

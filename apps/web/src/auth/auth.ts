@@ -23,6 +23,11 @@ function providers(): Provider[] {
   ];
 }
 
+function openModeSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes));
+}
+
 /**
  * Auth.js with one generic OIDC provider and JWT sessions. The session cookie (encrypted with
  * AUTH_SECRET) keeps the provider's access token server side: the /api/trpc route forwards it to
@@ -30,6 +35,9 @@ function providers(): Provider[] {
  */
 export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: providers(),
+  // Open mode has no sessions to protect, but Auth.js still wants a key on every call: one made
+  // per process keeps it quiet (with OIDC on, AUTH_SECRET is required and used).
+  ...(settings.mode === "open" ? { secret: openModeSecret() } : {}),
   session: { strategy: "jwt" },
   trustHost: true,
   pages: { signIn: "/signin" },
