@@ -29,7 +29,7 @@ Usage: ./deploy.sh <command> [options]
   help            this text
 
 Images are tagged with OCTO_VERSION (default: this checkout's version); set it to an older
-release to roll back: OCTO_VERSION=0.1.0 ./deploy.sh dev --wait
+release to roll back: OCTO_VERSION=<older version> ./deploy.sh dev --wait
 USAGE
 }
 

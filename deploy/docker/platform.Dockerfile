@@ -1,10 +1,10 @@
 # syntax=docker/dockerfile:1.7
 # The platform image: the web app, the orchestrator and the `octo` runtime in one image.
-#   docker run -p 3000:3000 -v octo-data:/data octo-platform:0.1.0
+#   docker run -p 3000:3000 -v octo-data:/data octo-platform:<version>
 # is the editor on one machine (PGlite in /data, the local driver: RUN and deployments are
 # processes inside the container). The same image runs one part each in the compose stack and
 # the Helm chart: `node scripts/start.mjs orchestrator` or `node scripts/start.mjs web`.
-# Build from the repository root:  docker build -f deploy/docker/platform.Dockerfile -t octo-platform:0.1.0 .
+# Build from the repository root:  docker build -f deploy/docker/platform.Dockerfile -t octo-platform:<version> .
 
 ARG NODE_VERSION=24.21.0
 ARG PNPM_VERSION=10.34.9

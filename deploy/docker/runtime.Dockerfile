@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # The runtime image: `octo run --config /etc/octo/integrations` serves every integration file
 # mounted there (the Kubernetes driver mounts a deployment's YAML at that path). Build from the
-# repository root:  docker build -f deploy/docker/runtime.Dockerfile -t octo-runtime:0.1.0 .
+# repository root:  docker build -f deploy/docker/runtime.Dockerfile -t octo-runtime:<version> .
 # Only the release bundle (packages/runtime/dist, the AI plugin inside) and the one package it
 # loads by name reach the final stage: no sources, no pnpm, no dev dependencies.
 

@@ -10,8 +10,7 @@ import { startOidcProvider, type TestOidcProvider } from "../../apps/web/test/oi
 import { freePort } from "../../packages/runtime/test/octo-process.ts";
 
 const root = join(import.meta.dirname, "..", "..");
-const version = JSON.parse((await import("node:fs")).readFileSync(join(root, "package.json"), "utf8"))
-  .version as string;
+const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version as string;
 
 interface Started {
   child: ChildProcess;

@@ -1,11 +1,11 @@
-import pkg from "../../../package.json" with { type: "json" };
 import { procedure, router } from "../../api/trpc.ts";
+import { VERSION } from "../../ops/version.ts";
 
 export const systemRouter = router({
   /** What this orchestrator is: version, database, driver and whether auth is on. */
   info: procedure("public").query(({ ctx }) => ({
     service: "octo-orchestrator",
-    version: pkg.version,
+    version: VERSION,
     database: ctx.services.databaseKind,
     driver: ctx.services.driver.name,
     auth: ctx.identity.kind === "open" ? ("open" as const) : ("oidc" as const),
