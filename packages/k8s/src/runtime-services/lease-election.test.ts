@@ -53,7 +53,8 @@ it("elects exactly one cron leader among three runtimes, and another after it le
   expect(next).toHaveLength(1);
   expect(campaigns[leader]?.isLeader()).toBe(false);
   await Promise.all([a.close(), b.close(), c.close()]);
-});
+  // A bound for a busy machine (each wait above may take up to 5 s there), not a timing expectation.
+}, 30_000);
 
 it("names one lease per deployment and key, within Kubernetes' limits", () => {
   expect(leaseName("Dep_1", "cron:tick")).toMatch(/^octo-le-dep-1-[0-9a-f]{10}$/);
