@@ -31,20 +31,10 @@ const version = (dir: string) =>
 it("the checkout says one version everywhere: packages, images, compose, chart, CHANGELOG", () => {
   expect(check(root)).toEqual([]);
   const files = new Set(stamps(root).map((s) => s.file));
-  for (const f of [
-    "package.json",
-    "packages/runtime/package.json",
-    "apps/orchestrator/package.json",
-    "apps/web/package.json",
-  ])
-    expect(files).toContain(f);
-  for (const f of [
-    "deploy/helm/octo/Chart.yaml",
-    "deploy/docker/runtime.Dockerfile",
-    "deploy/docker/platform.Dockerfile",
-    "compose.yaml",
-  ])
-    expect(files).toContain(f);
+  const where = ["package.json", "packages/runtime/package.json", "apps/orchestrator/package.json"];
+  where.push("apps/web/package.json", "deploy/helm/octo/Chart.yaml", "compose.yaml");
+  where.push("deploy/docker/runtime.Dockerfile", "deploy/docker/platform.Dockerfile");
+  for (const f of where) expect(files).toContain(f);
   expect(stamps(root).filter((s) => s.file === "compose.yaml").length).toBeGreaterThanOrEqual(3);
 });
 
