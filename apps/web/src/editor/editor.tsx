@@ -47,25 +47,14 @@ import { RunPanel } from "./run/run-panel.tsx";
 import { browserStorage, useDevEnv } from "./run/use-dev-env.ts";
 import { connectorSeed } from "./session/connector-seed.ts";
 import { editorReducer, initialState, isDirty, type SavedState } from "./session/editor-state.ts";
+import { ownWrites } from "./session/own-writes.ts";
 import { scopeActionsOf } from "./session/scope-actions.ts";
 import { fieldErrorsOf, settingsTargetOf, stepAtLine, valueAt } from "./session/selection.ts";
 import { patchKeys } from "./session/settings-patch.ts";
+import { validationEnvOf } from "./session/validation-env.ts";
 import { YamlView } from "./yaml-view/yaml-view.tsx";
 
 type View = "canvas" | "yaml" | "split";
-
-/**
- * The env the editor validates with: the dev .env values of declared vars. A secret's value
- * stays in the browser (a validation is a GET whose input is in the URL); a stand-in says it is set.
- */
-function validationEnvOf(outline: Outline, values: Readonly<Record<string, string>>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const v of outline.env) {
-    const value = v.name ? values[v.name] : undefined;
-    if (v.name && value) env[v.name] = v.secret ? "secret-set-in-dev-env" : value;
-  }
-  return env;
-}
 
 /** A step added from the palette or a gap: only what it needs; optional defaults stay implicit. */
 const NEW_STEP = { includeDefaults: false } as const;
@@ -183,13 +172,9 @@ function EditorSession({
   );
 
   // A change announced by the watch is someone else's unless it is one of our own writes in
-  // flight: those are stashed until the write settles, then compared with what it saved.
+  // flight (session/own-writes.ts).
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
-  const savedAt = useRef(state.saved.lastUpdated);
-  savedAt.current = state.saved.lastUpdated;
-  const ownWrites = useRef(0);
-  const stashed = useRef<string | undefined>(undefined);
 
   const reload = useCallback(async () => {
     const fresh = await qc.fetchQuery(trpc.integrations.get.queryOptions({ id }, { staleTime: 0 }));
@@ -199,36 +184,28 @@ function EditorSession({
     });
     setConflict(false);
   }, [qc, trpc, id]);
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
 
-  const external = useCallback(
-    (at: string) => {
-      if (at === savedAt.current) return;
-      if (ownWrites.current > 0) {
-        stashed.current = at;
-        return;
-      }
-      if (dirtyRef.current) dispatch({ type: "changed-elsewhere", lastUpdated: at });
-      else void reload();
-    },
-    [reload],
+  const writes = useMemo(
+    () =>
+      ownWrites((at) => {
+        if (dirtyRef.current) dispatch({ type: "changed-elsewhere", lastUpdated: at });
+        else void reloadRef.current();
+      }),
+    [],
   );
+  writes.saved(state.saved.lastUpdated);
 
   const writeCallbacks = {
-    onMutate: () => {
-      ownWrites.current++;
-    },
+    onMutate: () => writes.writeStarted(),
     onSuccess: (row: { definition: string; lastUpdated: Date | string }) => {
       const lastUpdated = new Date(row.lastUpdated).toISOString();
-      savedAt.current = lastUpdated;
+      writes.saved(lastUpdated);
       dispatch({ type: "saved", saved: { text: row.definition, lastUpdated } });
       void qc.invalidateQueries({ queryKey: trpc.integrations.get.queryKey({ id }) });
     },
-    onSettled: () => {
-      ownWrites.current--;
-      const at = stashed.current;
-      stashed.current = undefined;
-      if (at !== undefined) external(at);
-    },
+    onSettled: () => writes.writeSettled(),
   };
 
   // Saving: never over someone else's change without asking.
@@ -261,7 +238,7 @@ function EditorSession({
         onData: ({ data }) => {
           if (data.kind === "deleted") return setDeletedElsewhere(true);
           if (data.kind !== "updated" || !data.lastUpdated) return;
-          external(new Date(data.lastUpdated).toISOString());
+          writes.announced(new Date(data.lastUpdated).toISOString());
         },
       },
     ),
