@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type Database, integrations } from "@octo/db";
+import { isIntegrationFile } from "@octo/runtime";
 
 /**
  * Imports every `<dir>/<sample>/*.yaml` as an integration named after the file, skipping names
@@ -12,7 +13,7 @@ export async function importSamples(db: Database, dir: string): Promise<string[]
     .filter((path) => statSync(path).isDirectory())
     .flatMap((sample) =>
       readdirSync(sample)
-        .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+        .filter(isIntegrationFile)
         .map((f) => join(sample, f)),
     )
     .sort();

@@ -1,5 +1,5 @@
 export { coreBlocks } from "./blocks/index.ts";
-export { type LoadedConfig, loadConfig, loadSources } from "./config/load.ts";
+export { isIntegrationFile, type LoadedConfig, loadConfig, loadSources } from "./config/load.ts";
 export { YamlSource } from "./config/yaml-source.ts";
 export { configJsonSchema } from "./dsl/json-schema.ts";
 export { compilePlan, type Plan } from "./engine/compile.ts";

@@ -182,6 +182,19 @@ describe("a config directory", () => {
     ]);
   });
 
+  test("a directory's flow tests (*.test.yaml) are not part of its integration", () => {
+    const dir = tempDir({
+      "a.yaml": y("flows:", "  - name: f", "    process: []"),
+      "a.test.yaml": y("cases:", "  - name: c", "    flow: f"),
+    });
+    const r = loadConfig(dir, { osEnv: {} });
+    expect(r.ok && r.config.files.map((f) => f.text)).toEqual([
+      y("flows:", "  - name: f", "    process: []"),
+    ]);
+    const only = tempDir({ "a.test.yaml": y("cases: []") });
+    expect(diagnosticsOf(loadConfig(only, { osEnv: {} })).map((d) => d.code)).toEqual(["config-empty"]);
+  });
+
   test("an empty directory is config-empty", () => {
     const dir = tempDir({ "notes.txt": "not yaml" });
     const ds = diagnosticsOf(loadConfig(dir, { osEnv: {} }));

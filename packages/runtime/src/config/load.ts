@@ -49,7 +49,13 @@ export type LoadResult =
   | { ok: true; config: LoadedConfig }
   | { ok: false; diagnostics: Diagnostic[]; partial?: LoadedConfig };
 
-const isYaml = (f: string) => [".yaml", ".yml"].includes(extname(f).toLowerCase());
+/**
+ * Whether a file of a config directory is part of the integration: YAML, but not a flow test
+ * (`*.test.yaml`, read by `octo test`), which lives beside the integration it tests.
+ */
+export function isIntegrationFile(name: string): boolean {
+  return [".yaml", ".yml"].includes(extname(name).toLowerCase()) && !/\.test\.ya?ml$/i.test(name);
+}
 
 /** Loads a config file, or every YAML file in a directory merged into one integration. */
 export function loadConfig(configPath: string, opts: LoadOptions = {}): LoadResult {
@@ -59,7 +65,7 @@ export function loadConfig(configPath: string, opts: LoadOptions = {}): LoadResu
     if (statSync(configPath).isDirectory()) {
       dir = configPath;
       files = readdirSync(configPath)
-        .filter(isYaml)
+        .filter(isIntegrationFile)
         .sort()
         .map((f) => join(configPath, f))
         .filter((f) => statSync(f).isFile());

@@ -37,6 +37,8 @@ describe("configFileFilter", () => {
     expect(f.relevant(join(dir, ".env"))).toBe(true);
     expect(f.relevant(join(dir, "notes.txt"))).toBe(false);
     expect(f.relevant(join(dir, "sub", "c.yaml"))).toBe(false);
+    // A flow test beside the integration is not part of it: editing it reloads nothing.
+    expect(f.relevant(join(dir, "b.test.yaml"))).toBe(false);
   });
 });
 

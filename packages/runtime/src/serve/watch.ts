@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
-import { basename, dirname, extname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { watch } from "chokidar";
+import { isIntegrationFile } from "../config/load.ts";
 
 /** Files whose change means the config changed: the YAML files it loads and the `.env` beside. */
 export function configFileFilter(configPath: string): { dir: string; relevant(file: string): boolean } {
@@ -14,7 +15,7 @@ export function configFileFilter(configPath: string): { dir: string; relevant(fi
       if (dirname(f) !== dir) return false;
       if (basename(f) === ".env") return true;
       if (!isDir) return f === abs;
-      return [".yaml", ".yml"].includes(extname(f).toLowerCase());
+      return isIntegrationFile(f);
     },
   };
 }

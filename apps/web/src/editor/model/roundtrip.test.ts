@@ -29,7 +29,8 @@ const SPEC = "/work/shared/spec/runtime.md";
 
 const samples = globSync("samples/**/*.yaml", {
   cwd: repo,
-  exclude: (p) => p.includes("node_modules"),
+  // Flow tests (*.test.yaml) are not integrations.
+  exclude: (p) => p.includes("node_modules") || /\.test\.ya?ml$/.test(p),
 }).sort();
 const specExamples = existsSync(SPEC)
   ? [...readFileSync(SPEC, "utf8").matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i) => ({
