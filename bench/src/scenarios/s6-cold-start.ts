@@ -96,7 +96,11 @@ const [deps, files] = JSON.parse(process.argv[1]);
 const steps = [];
 let t = performance.now();
 const step = (name) => { const now = performance.now(); steps.push({ name, ms: now - t }); t = now; };
-for (const d of deps) { await import(d); step(d); }
+// A package with subpath exports only (e.g. @modelcontextprotocol/sdk) has nothing to import by name.
+const noRoot = new Set(["ERR_PACKAGE_PATH_NOT_EXPORTED", "ERR_MODULE_NOT_FOUND"]);
+for (const d of deps) {
+  try { await import(d); step(d); } catch (e) { if (!noRoot.has(e.code)) throw e; step(d + " (no root entry)"); }
+}
 stripTypeScriptTypes("const loaded: boolean = true;");
 step("typeStripper");
 await import("./src/cli/main.ts");
