@@ -59,6 +59,35 @@ try {
   failed++;
 }
 
+// The samples' flow tests (*.test.yaml) through `octo test`, counted case by case from its JUnit file.
+runFlowTests();
+
+function runFlowTests() {
+  console.log("\n▶ octo test samples/");
+  const junit = join(resultsDir, "octo-test.xml");
+  const status = exec(process.execPath, [
+    join(root, "packages/runtime/bin/octo.js"),
+    "test",
+    "samples/",
+    "--junit",
+    junit,
+  ]);
+  try {
+    const suites = /<testsuites\b[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"/.exec(
+      readFileSync(junit, "utf8"),
+    );
+    if (!suites) throw new Error("no <testsuites> element");
+    const [tests, failures] = [Number(suites[1]), Number(suites[2])];
+    passed += tests - failures;
+    failed += failures;
+    if (status !== 0 && failures === 0) failed++;
+  } catch {
+    // Exit 2 (a malformed test file) writes no JUnit file: the step itself fails.
+    console.log("✗ octo test produced no JUnit report");
+    failed++;
+  }
+}
+
 // The end-to-end suite: the platform in Debian's Chromium (e2e/), counted test by test.
 if (!process.argv.includes("--no-e2e")) runE2e();
 

@@ -18,6 +18,8 @@ import { databaseSecrets } from "./drivers/local/database-secrets.ts";
 import { createLocalDriver } from "./drivers/local/index.ts";
 import type { DeploymentDriver } from "./drivers/types.ts";
 import { importSamples } from "./import-samples.ts";
+import { DEFAULT_EXAMPLES_DIR } from "./mcp/examples.ts";
+import { createMcpHandler } from "./mcp/handler.ts";
 import { observeDeployments } from "./ops/deployment-metrics.ts";
 import { createHttpServer } from "./ops/http-server.ts";
 import { appRouter } from "./router.ts";
@@ -90,11 +92,21 @@ export async function startOrchestrator(
   const audit = dbAudit(opened.db);
   const policy = { writeRoles: config.writeRoles, adminRoles: config.adminRoles };
   let ready = false;
+  const logError = (error: unknown, procedure: string) =>
+    log("error", `${procedure}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
   const http = createHttpServer({
     router: appRouter,
     ready: () => ready,
     observe: (registry) => observeDeployments(registry, opened.db),
+    mcp: createMcpHandler({
+      authenticate,
+      policy,
+      audit,
+      services,
+      logError,
+      examplesDir: config.importSamples || DEFAULT_EXAMPLES_DIR,
+    }),
     async createContext(req: IncomingMessage): Promise<Context> {
       const identity = await authenticate(req.headers.authorization);
       // A credential that is present but wrong is refused outright (401), even for public calls.
@@ -104,11 +116,7 @@ export async function startOrchestrator(
         policy,
         audit,
         services,
-        logError: (error, procedure) =>
-          log(
-            "error",
-            `${procedure}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-          ),
+        logError,
       };
     },
   });

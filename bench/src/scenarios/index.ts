@@ -8,6 +8,7 @@ import { s3SwitchHttpClient } from "./s3-switch-http-client.ts";
 import { s4Foreach } from "./s4-foreach.ts";
 import { s5Workers } from "./s5-workers.ts";
 import { s6ColdStart } from "./s6-cold-start.ts";
+import { tracingOverhead } from "./tracing-overhead.ts";
 
 /** Every scenario, in the order `pnpm bench` runs them. */
 export const scenarios: Scenario[] = [
@@ -20,4 +21,5 @@ export const scenarios: Scenario[] = [
   memorySoak,
   memoryLargePayload,
   memoryBoundedQueue,
+  tracingOverhead,
 ];

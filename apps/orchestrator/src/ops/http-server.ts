@@ -12,6 +12,8 @@ export interface HttpServerOptions<TRouter extends AnyTRPCRouter> {
   ready: () => boolean;
   /** Registers more metrics (e.g. gauges read at scrape time). */
   observe?: (registry: Registry) => void;
+  /** The MCP endpoint (src/mcp), served at `/mcp`. */
+  mcp?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** Base path of the tRPC API. */
@@ -19,7 +21,7 @@ export const TRPC_PATH = "/trpc";
 
 /**
  * The orchestrator's one HTTP listener: the tRPC API under /trpc (queries, mutations, SSE
- * subscriptions) and the operations endpoints /healthz, /readyz, /metrics.
+ * subscriptions), the MCP endpoint /mcp and the operations endpoints /healthz, /readyz, /metrics.
  */
 export function createHttpServer<TRouter extends AnyTRPCRouter>(options: HttpServerOptions<TRouter>) {
   const registry = new Registry();
@@ -48,6 +50,11 @@ export function createHttpServer<TRouter extends AnyTRPCRouter>(options: HttpSer
       const procedure = path.slice(TRPC_PATH.length + 1).split(",")[0] ?? "";
       res.once("finish", () => requests.inc({ procedure, status: String(res.statusCode) }));
       trpc(req, res);
+      return;
+    }
+    if (path === "/mcp" && options.mcp) {
+      res.once("finish", () => requests.inc({ procedure: "mcp", status: String(res.statusCode) }));
+      options.mcp(req, res);
       return;
     }
     if (req.method !== "GET") return json(res, 405, { error: "method not allowed" });

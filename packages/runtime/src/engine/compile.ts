@@ -16,6 +16,7 @@ import type {
   SourceDefinition,
   Step,
 } from "../plugin/types.ts";
+import type { ScopeInfo, Tracer } from "../tracing/tracer.ts";
 import { compileExpr } from "./expr.ts";
 import { sequence } from "./sequence.ts";
 
@@ -51,6 +52,8 @@ export interface Plan {
   env: LoadedConfig["env"];
   connectors: CompiledConnector[];
   flows: Map<string, CompiledFlow>;
+  /** The tracer the steps were compiled with (the runtime wraps flow runs with it too). */
+  tracer?: Tracer;
 }
 
 export type CompileResult = { ok: true; plan: Plan } | { ok: false; diagnostics: Diagnostic[] };
@@ -80,8 +83,13 @@ const unreachable: Step = () => {
   throw new Error("unreachable: config failed to compile");
 };
 
-export function compilePlan(config: LoadedConfig, registry: Registry): CompileResult {
+/**
+ * Compiles a loaded config. With a `tracer`, every block, nested block list and flow is wrapped
+ * by it here, once; without one the steps are exactly the blocks' own (nothing checked per message).
+ */
+export function compilePlan(config: LoadedConfig, registry: Registry, tracer?: Tracer): CompileResult {
   const diagnostics: Diagnostic[] = [];
+  tracer?.plan?.({ service: config.service.name, secrets: [...config.env.secretValues] });
   const processors = new Map(config.processors.map((p) => [p.value.name, p]));
   const flowNames = new Set(config.flows.map((f) => f.value.name));
   const connectors: CompiledConnector[] = [];
@@ -233,7 +241,10 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
       },
       blocks(field, list) {
         const at = abs(field);
-        return compileBlocks(list, at.source, at.path, flowName, seenRefs);
+        const step = compileBlocks(list, at.source, at.path, flowName, seenRefs);
+        if (!tracer) return step;
+        const fields = def.kind === "leaf" ? (parsed.settings as Record<string, unknown>) : parsed;
+        return tracer.scope(step, scopeInfo(field, fields));
       },
       connector(field, name, kind) {
         const def = connectorTypes.get(name);
@@ -278,8 +289,10 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
         diagnostics.push(at.source.diagnosticAt(at.path, code, message, hint));
       },
     };
-    const step = def.compile(parsed, ctx);
-    return attribute(step, (parsed.name as string | undefined) ?? type);
+    const name = parsed.name as string | undefined;
+    const step = attribute(def.compile(parsed, ctx), name ?? type);
+    if (!tracer) return step;
+    return tracer.block(step, { type, name, flow: flowName, location: source.at(source.offsetOf(path)) });
   }
 
   function compileBlocks(
@@ -299,10 +312,14 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
   const flows = new Map<string, CompiledFlow>();
   for (const f of config.flows) {
     const flow = f.value;
-    const process = compileBlocks(flow.process, f.source, [...f.path, "process"], flow.name, []);
-    const error = flow.error
+    let process = compileBlocks(flow.process, f.source, [...f.path, "process"], flow.name, []);
+    let error = flow.error
       ? compileBlocks(flow.error, f.source, [...f.path, "error"], flow.name, [])
       : undefined;
+    if (tracer) {
+      process = tracer.scope(process, { slot: "process", label: undefined });
+      if (error) error = tracer.scope(error, { slot: "error", label: undefined });
+    }
     flows.set(flow.name, {
       name: flow.name,
       workers: flow.workers ?? FLOW_DEFAULTS.workers,
@@ -317,7 +334,28 @@ export function compilePlan(config: LoadedConfig, registry: Registry): CompileRe
   }
 
   if (diagnostics.length > 0) return { ok: false, diagnostics: unique(diagnostics) };
-  return { ok: true, plan: { service: config.service, env: config.env, connectors, flows } };
+  const plan: Plan = { service: config.service, env: config.env, connectors, flows };
+  if (tracer) plan.tracer = tracer;
+  return { ok: true, plan };
+}
+
+/**
+ * Names a nested block list by its field: ["cases", 1, "process"] → `cases[1]`, labelled by the
+ * slot's `name:` (fork branches, AI routes and tools) or its `when:` condition.
+ */
+export function scopeInfo(field: string | Path, node: Record<string, unknown>): ScopeInfo {
+  const path = typeof field === "string" ? [field] : [...field];
+  if (path.length > 1 && path[path.length - 1] === "process") path.pop();
+  let slot = "";
+  let at: unknown = node;
+  for (const key of path) {
+    slot += typeof key === "number" ? `[${key}]` : `${slot === "" ? "" : "."}${key}`;
+    at = at !== null && typeof at === "object" ? (at as Record<string | number, unknown>)[key] : undefined;
+  }
+  const own = at !== null && typeof at === "object" ? (at as Record<string, unknown>) : {};
+  const label =
+    typeof own.name === "string" ? own.name : typeof own.when === "string" ? `when ${own.when}` : undefined;
+  return { slot, label };
 }
 
 /** A processor's own error is found where it is declared and again at each ref: say it once. */

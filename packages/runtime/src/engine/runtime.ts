@@ -7,6 +7,7 @@ import type { Registry } from "../plugin/registry.ts";
 import type { Exec, RuntimeHandle } from "../plugin/types.ts";
 import { standaloneServices } from "../services/standalone.ts";
 import type { RuntimeServices } from "../services/types.ts";
+import { composeTracers, defaultTracer, detach, type FlowRun, type Tracer } from "../tracing/tracer.ts";
 import { type CompiledFlow, compilePlan, type Plan } from "./compile.ts";
 import { type BlockEvent, EventBus, type FlowEvent, type FlowEventType } from "./events.ts";
 import { type Message, newMessage } from "./message.ts";
@@ -35,6 +36,11 @@ export interface RuntimeOptions {
   /** Defaults to standalone services (in-memory KV, always the leader). */
   services?: RuntimeServices;
   observer?: RuntimeObserver;
+  /**
+   * Wraps every step and flow run at compile time (a recorder); the process's own tracer (set by
+   * the CLI from OCTO_TRACING, usually none) is added to it.
+   */
+  tracer?: Tracer;
 }
 
 /** A flow's load right now: what runs and what waits, against its limits. */
@@ -64,7 +70,9 @@ export function loadRuntimeFromSources(
 /** Compiles what loaded; a partial load is still compiled so every error is reported at once. */
 function build(loaded: LoadResult, opts: RuntimeOptions): RuntimeLoad {
   const config = loaded.ok ? loaded.config : loaded.partial;
-  const compiled = config ? compilePlan(config, opts.registry) : undefined;
+  // The process's tracer (OCTO_TRACING) applies to every runtime, beside one passed in (a recorder).
+  const tracer = composeTracers(opts.tracer, defaultTracer());
+  const compiled = config ? compilePlan(config, opts.registry, tracer) : undefined;
   const diagnostics = [
     ...(loaded.ok ? [] : loaded.diagnostics),
     ...(compiled?.ok === false ? compiled.diagnostics : []),
@@ -76,6 +84,8 @@ function build(loaded: LoadResult, opts: RuntimeOptions): RuntimeLoad {
 interface FlowRunner {
   flow: CompiledFlow;
   pool: WorkerPool<Message, Outcome>;
+  /** A run of the flow called by another one (flow-ref), through the tracer when there is one. */
+  call: FlowRun;
   /** Free slots of the flow's shared pool for concurrent fork branches. */
   branchSlots: number;
 }
@@ -100,11 +110,21 @@ export class Runtime implements RuntimeHandle {
     this.services = opts.services ?? standaloneServices();
     this.observer = opts.observer;
     for (const flow of plan.flows.values()) {
+      const run: FlowRun = (msg, exec) => this.execute(runner, msg, exec);
+      // Chosen once: a runtime without a tracer runs exactly as it always did.
+      const traced = plan.tracer?.flow(run, flow.name);
       const runner: FlowRunner = {
         flow,
         branchSlots: flow.pool,
-        pool: new WorkerPool(flow.name, flow.workers, flow.buffer, (msg) =>
-          this.execute(runner, msg, { flow: flow.name, runtime: this, signal: undefined, depth: 0 }),
+        call: traced ?? run,
+        pool: new WorkerPool(
+          flow.name,
+          flow.workers,
+          flow.buffer,
+          traced
+            ? (msg) => traced(msg, { flow: flow.name, runtime: this, signal: undefined, depth: 0 })
+            : (msg) =>
+                this.execute(runner, msg, { flow: flow.name, runtime: this, signal: undefined, depth: 0 }),
         ),
       };
       this.runners.set(flow.name, runner);
@@ -186,6 +206,7 @@ export class Runtime implements RuntimeHandle {
         services: this.services,
         connectorError: (kind) => this.connectorError(src.connector, kind),
         deliver: (msg) => this.submit(runner, msg),
+        ...(this.plan.tracer?.incoming ? { continueTrace: this.plan.tracer.incoming } : {}),
       });
       this.stopSources.push(stop);
     }
@@ -314,16 +335,18 @@ export class Runtime implements RuntimeHandle {
     if (exec.depth >= MAX_FLOW_DEPTH) {
       throw new Error(`flow-ref nesting deeper than ${MAX_FLOW_DEPTH} (a flow calling itself?)`);
     }
-    const outcome = await this.execute(runner, msg, { ...exec, flow: name, depth: exec.depth + 1 });
+    const outcome = await runner.call(msg, { ...exec, flow: name, depth: exec.depth + 1 });
     if (outcome.status === "failed") {
       throw new FlowError(outcome.error.message, outcome.error.flow, outcome.error.block);
     }
     return outcome.message;
   }
 
-  async sendFlow(name: string, msg: Message): Promise<void> {
+  async sendFlow(name: string, msg: Message, from?: Exec): Promise<void> {
     const runner = this.runners.get(name);
     if (!runner) throw new Error(`no flow named "${name}"`);
+    // The copy runs later on the flow's own workers; a traced caller's trace goes with it.
+    if (from?.trace !== undefined) detach(from.trace, msg);
     // Backpressure, not unbounded memory: wait for queue space, then let it run on its own.
     void runner.pool.submitWait(msg).catch((e: unknown) => {
       this.logger.log("warn", `oneWay call to flow ${name} was not run: ${errorText(e)}`);

@@ -4,6 +4,7 @@ import type { BlockEvent } from "../engine/events.ts";
 import type { Message } from "../engine/message.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { RuntimeServices } from "../services/types.ts";
+import type { TraceFrame } from "../tracing/tracer.ts";
 
 /**
  * The plugin API: what a package (such as @octo/ai) registers into the runtime.
@@ -51,6 +52,8 @@ export interface Exec {
   readonly signal: AbortSignal | undefined;
   /** flow-ref nesting depth, bounded to stop runaway recursion. */
   readonly depth: number;
+  /** Set only in runtimes compiled with a tracer: where the current step's trace continues. */
+  readonly trace?: TraceFrame;
 }
 
 /** What running steps may ask of the runtime. */
@@ -58,8 +61,11 @@ export interface RuntimeHandle {
   readonly logger: Logger;
   /** Runs a flow synchronously on the caller's worker and returns its result message. */
   callFlow(name: string, msg: Message, exec: Exec): Promise<Message>;
-  /** Queues a copy of the message on a flow and returns without waiting for its result. */
-  sendFlow(name: string, msg: Message): Promise<void>;
+  /**
+   * Queues a copy of the message on a flow and returns without waiting for its result; `from`
+   * (the caller's execution state) lets a traced run continue the caller's trace.
+   */
+  sendFlow(name: string, msg: Message, from?: Exec): Promise<void>;
   /** Runs fork branches with the flow's shared pool (bounded, never deadlocks). */
   runBranches(flow: string, tasks: (() => Promise<void>)[], signal: AbortController): Promise<void>;
   /** A connector instance by name (created at start). */
@@ -176,4 +182,9 @@ export interface SourceContext<Instance, Settings, Compiled = unknown> {
   readonly compiled?: Compiled;
   /** Hands a message to the flow's bounded queue; rejects with QueueFullError when it is full. */
   deliver(msg: Message): Promise<import("../engine/outcome.ts").Outcome>;
+  /**
+   * Present only when the runtime's tracer continues callers' traces (OpenTelemetry): a source
+   * that has request headers (W3C `traceparent`) calls it with each message before delivering it.
+   */
+  readonly continueTrace?: (msg: Message, header: (name: string) => string | undefined) => void;
 }

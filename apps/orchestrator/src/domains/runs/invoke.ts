@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FlowTrace } from "@octo/runtime/tracing";
 import { baseEnv, DEFAULT_OCTO_COMMAND } from "../../drivers/local/index.ts";
 
 export interface InvokeResult {
@@ -13,10 +14,14 @@ export interface InvokeResult {
   /** The run's log lines (JSON lines as the runtime writes them; secrets already redacted). */
   logs: string[];
   durationMs: number;
+  /** Asked for with `trace`: every step's input, output, duration and error (`octo invoke --trace`). */
+  trace?: FlowTrace;
 }
 
 const TIMEOUT_MS = 30_000;
 const MAX_OUTPUT = 4 * 1_048_576;
+/** A trace holds at most 4 Mi characters of copied values plus its nodes (the runtime's bounds). */
+const MAX_TRACED_OUTPUT = 16 * 1_048_576;
 
 /**
  * Runs one flow of a definition once with JSON input, as `octo invoke` in a child process:
@@ -28,6 +33,8 @@ export async function invokeFlow(options: {
   flow: string;
   data: unknown;
   env: Record<string, string>;
+  /** Record the run's trace (`--trace`): stdout is then `{result, trace}` or `{error, trace}`. */
+  trace?: boolean;
   command?: readonly string[];
 }): Promise<InvokeResult> {
   const dir = await mkdtemp(join(tmpdir(), "octo-invoke-"));
@@ -55,12 +62,13 @@ export async function invokeFlow(options: {
             options.flow,
             "--data",
             JSON.stringify(options.data ?? null),
+            ...(options.trace ? ["--trace"] : []),
           ],
           {
             // A plain record; the cast keeps it assignable where Next.js's types make NODE_ENV required.
             env: env as NodeJS.ProcessEnv,
             timeout: TIMEOUT_MS,
-            maxBuffer: MAX_OUTPUT,
+            maxBuffer: options.trace ? MAX_TRACED_OUTPUT : MAX_OUTPUT,
             killSignal: "SIGKILL",
           },
           (error, out, err) => {
@@ -79,13 +87,30 @@ export async function invokeFlow(options: {
     const lines = stderr.split("\n").filter((l) => l.trim() !== "");
     const logs = lines.filter((l) => l.startsWith("{"));
     const durationMs = Math.round(performance.now() - started);
+    // With --trace, stdout is one JSON document holding the result (or the error) and the trace;
+    // a run that failed before the flow started (a load error) prints nothing there.
+    const traced = options.trace ? tracedOutput(stdout) : undefined;
+    const trace = traced?.trace === undefined ? {} : { trace: traced.trace };
     if (code === 0) {
-      return { ok: true, output: JSON.parse(stdout.trim() || "null") as unknown, logs, durationMs };
+      const output = traced ? traced.result : (JSON.parse(stdout.trim() || "null") as unknown);
+      return { ok: true, output, logs, durationMs, ...trace };
     }
     // What octo printed for a person: load diagnostics (file:line:col) or the flow's failure.
     const said = lines.filter((l) => !l.startsWith("{")).map((l) => l.replace(/^octo: /, ""));
-    return { ok: false, error: said.join("\n") || `octo invoke exited with ${code}`, logs, durationMs };
+    return {
+      ok: false,
+      error: said.join("\n") || `octo invoke exited with ${code}`,
+      logs,
+      durationMs,
+      ...trace,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function tracedOutput(stdout: string): { result?: unknown; trace?: FlowTrace } {
+  const text = stdout.trim();
+  if (text === "") return {};
+  return JSON.parse(text) as { result?: unknown; trace?: FlowTrace };
 }

@@ -131,7 +131,8 @@ export const runsRouter = router({
 
   /**
    * Runs one flow of the integration's saved definition once with JSON input (the editor's
-   * invoke panel): output or the runtime's error, its log lines and how long it took.
+   * invoke panel): output or the runtime's error, its log lines, how long it took and, with
+   * `trace`, the trace of every step.
    */
   invoke: procedure("write", { kind: "integration", field: "integrationId" })
     .input(
@@ -141,6 +142,8 @@ export const runsRouter = router({
         data: z.unknown(),
         /** Dev values for the declared env vars (the editor's .env); never stored. */
         env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(65_536)).default({}),
+        /** Also answer the run's trace: every step's input, output, duration and error. */
+        trace: z.boolean().default(false),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -154,6 +157,7 @@ export const runsRouter = router({
         flow: input.flow,
         data: input.data,
         env: input.env,
+        trace: input.trace,
       });
     }),
 

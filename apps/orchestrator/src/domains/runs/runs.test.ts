@@ -112,3 +112,67 @@ it("invokes one flow with JSON in and out, its logs and the runtime's error when
   expect(unknown).toMatchObject({ ok: false });
   expect(unknown.error).toMatch(/FACTOR|no flow named "nope"/);
 }, 60_000);
+
+const TRACED = `
+env:
+  - { name: API_TOKEN, required: true, secret: true }
+flows:
+  - name: total
+    process:
+      - { type: set-variable, settings: { name: auth, value: '"Bearer " + env.API_TOKEN' } }
+      - type: foreach
+        items: body.lines
+        as: line
+        body:
+          process:
+            - { type: set-variable, settings: { name: sum, value: '("sum" in vars ? vars.sum : 0.0) + vars.line' } }
+      - { type: set-payload, settings: { value: '{"sum": vars.sum}' } }
+`;
+
+it("with trace: answers every step's trace beside the output, secrets redacted, also when the flow fails", async () => {
+  const api = orch.client();
+  const integration = await api.integrations.create.mutate({ name: "traced", definition: TRACED });
+  const env = { API_TOKEN: "tok-abcdef123456" };
+  const done = await api.runs.invoke.mutate({
+    integrationId: integration.id,
+    flow: "total",
+    data: { lines: [1.5, 2.5] },
+    env,
+    trace: true,
+  });
+  expect(done).toMatchObject({ ok: true, output: { sum: 4 } });
+  const trace = done.trace;
+  expect(trace).toMatchObject({ kind: "flow", flow: "total", status: "completed" });
+  const steps = trace?.children[0]?.children ?? [];
+  expect(steps.map((s) => (s.kind === "step" ? s.type : s.kind))).toEqual([
+    "set-variable",
+    "foreach",
+    "set-payload",
+  ]);
+  expect(steps[1]?.children.map((c) => (c.kind === "scope" ? `${c.slot}#${c.iteration}` : c.kind))).toEqual([
+    "body#0",
+    "body#1",
+  ]);
+  expect(JSON.stringify(done)).not.toContain(env.API_TOKEN);
+  expect(steps[0]?.kind === "step" && steps[0].output?.vars).toEqual({ auth: "Bearer [REDACTED]" });
+
+  const untraced = await api.runs.invoke.mutate({
+    integrationId: integration.id,
+    flow: "total",
+    data: { lines: [1.0] },
+    env,
+  });
+  expect(untraced).toMatchObject({ ok: true, output: { sum: 1 } });
+  expect(untraced.trace).toBeUndefined();
+
+  const failed = await api.runs.invoke.mutate({
+    integrationId: integration.id,
+    flow: "total",
+    data: { lines: "not a list" },
+    env,
+    trace: true,
+  });
+  expect(failed.ok).toBe(false);
+  expect(failed.error).toMatch(/flow total failed in block foreach/);
+  expect(failed.trace).toMatchObject({ status: "failed", error: { block: "foreach" } });
+}, 60_000);

@@ -45,7 +45,42 @@ describe("InvokePanel", () => {
     await user.selectOptions(screen.getByLabelText("Flow"), "recompute");
     await typeInput(user, '{"ids":[1,2],"force":true}');
     await user.click(screen.getByRole("button", { name: "Invoke" }));
-    expect(props.onInvoke).toHaveBeenCalledWith({ flow: "recompute", data: { ids: [1, 2], force: true } });
+    expect(props.onInvoke).toHaveBeenCalledWith({
+      flow: "recompute",
+      data: { ids: [1, 2], force: true },
+      trace: false,
+    });
+  });
+
+  it("asks for a trace when Trace is ticked, and shows the trace tree it gets", async () => {
+    const user = userEvent.setup();
+    const { props, rerender } = panel();
+    await user.click(screen.getByRole("checkbox", { name: "Trace" }));
+    await user.click(screen.getByRole("button", { name: "Invoke" }));
+    expect(props.onInvoke).toHaveBeenCalledWith({ flow: "nightly-sync", data: {}, trace: true });
+    rerender(
+      <InvokePanel
+        {...props}
+        result={{
+          ok: true,
+          output: 1,
+          logs: [],
+          durationMs: 3,
+          trace: {
+            kind: "flow",
+            flow: "nightly-sync",
+            status: "completed",
+            startMs: 0,
+            durationMs: 2,
+            input: { body: {}, vars: {} },
+            output: { body: 1, vars: {} },
+            children: [],
+          },
+        }}
+      />,
+    );
+    expect(screen.getByRole("region", { name: "Trace (0 steps)" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: /flow nightly-sync/ })).toBeTruthy();
   });
 
   it("shows the output pretty-printed, the duration and the log lines", () => {
@@ -102,7 +137,7 @@ describe("InvokePanel", () => {
   it("lets readers see the form with every control disabled", () => {
     const { container } = panel({ canWrite: false });
     const controls = container.querySelectorAll("input, select, textarea, button");
-    expect(controls.length).toBe(3);
+    expect(controls.length).toBe(4);
     for (const control of controls) expect((control as HTMLButtonElement).disabled).toBe(true);
   });
 });

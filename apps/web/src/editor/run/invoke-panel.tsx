@@ -6,6 +6,7 @@ import { type FormEvent, useId, useState } from "react";
 import { ErrorNote } from "../../ui/states.tsx";
 import styles from "./run.module.css";
 import { parseJson, prettyJson } from "./run-model.ts";
+import { TraceTree } from "./trace-tree.tsx";
 
 /** What runs.invoke answers. */
 export type InvokeResult = inferRouterOutputs<AppRouter>["runs"]["invoke"];
@@ -20,7 +21,8 @@ export interface InvokePanelProps {
   result: InvokeResult | undefined;
   /** The last call's failure, as the API said it (a flow's own failure is in `result`). */
   error: unknown;
-  onInvoke(request: { flow: string; data: unknown }): void;
+  /** `trace`: also record every step (input, output, duration, error) and show the tree. */
+  onInvoke(request: { flow: string; data: unknown; trace: boolean }): void;
 }
 
 /** Runs one flow once with JSON input and shows its output or failure, with its log lines. */
@@ -36,6 +38,7 @@ export function InvokePanel({
   const id = useId();
   const [flow, setFlow] = useState(flows[0] ?? "");
   const [input, setInput] = useState("{}");
+  const [trace, setTrace] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   // A flow removed from the document falls back to the first one left.
   const chosen = flows.includes(flow) ? flow : (flows[0] ?? "");
@@ -47,7 +50,7 @@ export function InvokePanel({
       setProblem(parsed.error);
       return;
     }
-    onInvoke({ flow: chosen, data: parsed.value });
+    onInvoke({ flow: chosen, data: parsed.value, trace });
   };
 
   return (
@@ -81,6 +84,15 @@ export function InvokePanel({
       ) : null}
       <div className="actions">
         {blockReason !== null ? <span className="field-hint">{blockReason}</span> : null}
+        <label className={styles.inlineLabel}>
+          <input
+            type="checkbox"
+            checked={trace}
+            disabled={!canWrite}
+            onChange={(e) => setTrace(e.target.checked)}
+          />{" "}
+          Trace
+        </label>
         <button
           type="submit"
           className="primary"
@@ -123,6 +135,7 @@ function InvokeResultView({ result }: { result: InvokeResult }) {
           </pre>
         </figure>
       )}
+      {result.trace ? <TraceTree trace={result.trace} /> : null}
       <h3 className={styles.subhead}>Log lines ({result.logs.length})</h3>
       {result.logs.length === 0 ? (
         <p className="muted">No log lines.</p>

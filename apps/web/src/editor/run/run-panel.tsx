@@ -147,7 +147,9 @@ export function RunPanel(props: RunPanelProps): JSX.Element {
           busy={invoke.isPending}
           result={invoke.data}
           error={invoke.error}
-          onInvoke={({ flow, data }) => invoke.mutate({ integrationId, flow, data, env: env() })}
+          onInvoke={({ flow, data, trace }) =>
+            invoke.mutate({ integrationId, flow, data, trace, env: env() })
+          }
         />
       ),
     });

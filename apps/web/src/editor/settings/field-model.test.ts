@@ -202,6 +202,7 @@ describe("fieldsOf on the runtime's schema", () => {
     // Only free-form values fall back to YAML/JSON text: everything else has a widget.
     expect([...new Set(all.filter((f) => f.kind === "json").map((f) => f.name))].sort()).toEqual([
       "inputExample",
+      "inputSchema",
       "outputExample",
       "outputSchema",
     ]);

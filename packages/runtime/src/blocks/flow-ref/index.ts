@@ -19,7 +19,7 @@ export const flowRef: BlockDefinition<{ settings: z.infer<typeof fields> }> = {
   compile(node, ctx) {
     const { flow, oneWay } = node.settings;
     ctx.flow("flow", flow);
-    if (oneWay) return (msg, exec) => exec.runtime.sendFlow(flow, cloneMessage(msg));
+    if (oneWay) return (msg, exec) => exec.runtime.sendFlow(flow, cloneMessage(msg), exec);
     return async (msg, exec) => {
       const result = await exec.runtime.callFlow(flow, cloneMessage(msg), exec);
       msg.body = result.body;

@@ -5,6 +5,7 @@ import type { Message } from "../../engine/message.ts";
 import { FlowError } from "../../errors/diagnostic.ts";
 import { type Logger, redactor } from "../../logging/logger.ts";
 import type { ConnectorContext, ConnectorDefinition, Exec } from "../../plugin/types.ts";
+import type { SpanFrame } from "../../tracing/tracer.ts";
 import { type CachedResponse, cacheKey, ResponseCache } from "./cache.ts";
 import { ClientCredentials, TokenError } from "./oauth2.ts";
 import { excerpt, failureText, ResponseHeaders, readStreamLimited, TooLargeError } from "./response.ts";
@@ -298,7 +299,7 @@ export class HttpClient {
         origin: url.origin,
         path: url.pathname + url.search,
         method: req.method,
-        headers: wireHeaders(req.headers, authorization, req.body !== undefined),
+        headers: wireHeaders(req.headers, authorization, req.body !== undefined, call.exec.trace?.span),
         body: req.body ?? null,
         signal,
       });
@@ -407,12 +408,23 @@ export function retryDecision(value: unknown): boolean {
 
 /**
  * The request's headers as undici sends them, plus the connector's auth, with the defaults fetch added (Accept, User-Agent,
- * and text/plain for a body without a Content-Type) so servers see what they saw before.
+ * and text/plain for a body without a Content-Type) so servers see what they saw before. Under an
+ * OpenTelemetry span (tracing on) the W3C `traceparent` of the calling block's span goes too,
+ * unless the block set its own.
  */
-function wireHeaders(headers: Headers, authorization: string | undefined, hasBody: boolean): string[] {
+function wireHeaders(
+  headers: Headers,
+  authorization: string | undefined,
+  hasBody: boolean,
+  span: SpanFrame | undefined,
+): string[] {
   const wire: string[] = [];
   for (const [name, value] of headers) wire.push(name, value);
   if (authorization !== undefined) wire.push("authorization", authorization);
+  if (span !== undefined) {
+    for (const [name, value] of Object.entries(span.headers()))
+      if (!headers.has(name)) wire.push(name, value);
+  }
   if (!headers.has("accept")) wire.push("accept", "*/*");
   if (!headers.has("user-agent")) wire.push("user-agent", "node");
   if (hasBody && !headers.has("content-type")) wire.push("content-type", "text/plain;charset=UTF-8");

@@ -7,7 +7,7 @@ import type {
   SourceDefinition,
 } from "../../plugin/types.ts";
 import { Listener, Mount } from "./listener.ts";
-import { Route } from "./route.ts";
+import { Route, type RouteOptions } from "./route.ts";
 import { parseRoutePath, type Segment } from "./router.ts";
 import {
   HTTP_DESCRIPTION,
@@ -98,7 +98,7 @@ export class HttpServer {
       timeoutMs: durationMs(timeoutText),
       timeoutText,
       writeTimeoutMs: optionalMs(this.settings.writeTimeout),
-      deliver: ctx.deliver,
+      deliver: delivery(ctx),
       connectorError: ctx.connectorError,
       logger: ctx.logger,
       redact: this.redact,
@@ -133,6 +133,25 @@ export class HttpServer {
     this.listener = undefined;
     await listener.detach(this.mount);
   }
+}
+
+/**
+ * How a route hands messages to its flow. When the runtime's tracer continues callers' traces,
+ * each request's W3C trace context headers (`traceparent`) go with its message; otherwise it is
+ * the flow's own deliver, untouched (no header is read).
+ */
+function delivery(
+  ctx: SourceContext<HttpServer, HttpSourceSettings, CompiledRoute>,
+): RouteOptions["deliver"] {
+  const { continueTrace, deliver } = ctx;
+  if (!continueTrace) return deliver;
+  return (msg, req) => {
+    continueTrace(msg, (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(",") : value;
+    });
+    return deliver(msg);
+  };
 }
 
 const httpSource: SourceDefinition<HttpServer, HttpSourceSettings, CompiledRoute> = {

@@ -29,7 +29,8 @@ export interface RouteOptions {
   timeoutText: string;
   /** Milliseconds a response may take to be written; undefined = no limit. */
   writeTimeoutMs: number | undefined;
-  deliver(msg: Message): Promise<Outcome>;
+  /** Hands the request's message to the flow (the request goes along for trace context). */
+  deliver(msg: Message, req: IncomingMessage): Promise<Outcome>;
   connectorError(kind: string): void;
   logger: Logger;
   /** Removes secret values from text bound for a client or a log. */
@@ -311,7 +312,7 @@ export class Route implements RouteHandler {
       res.off("close", onClose);
       return true;
     };
-    o.deliver(msg).then(
+    o.deliver(msg, req).then(
       (outcome) => {
         if (!settle()) return;
         try {
