@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { octoInProcess } from "../../test/cli-in-process.ts";
 import { Runtime } from "../engine/runtime.ts";
 import { defaultRegistry } from "../plugin/default-registry.ts";
-import { type CliIO, main } from "./main.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "octo.js");
 const HELLO = join(
@@ -20,23 +20,8 @@ const HELLO = join(
   "hello-invoke.yaml",
 );
 
-async function octo(args: string[], stdin?: string, env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => stdin,
-    env,
-    stopSignal: () => Promise.resolve(),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const octo = (args: string[], stdin?: string, env: Record<string, string> = {}) =>
+  octoInProcess(args, { env, ...(stdin === undefined ? {} : { stdin }) });
 
 function tempConfig(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "octo-cli-"));

@@ -3,25 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CliIO, main } from "./main.ts";
+import { octoInProcess } from "../../test/cli-in-process.ts";
 
-async function octo(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => undefined,
-    env: { OCTO_PLUGINS: "" },
-    stopSignal: () => Promise.resolve(),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const octo = (args: string[]) => octoInProcess(args, { env: { OCTO_PLUGINS: "" } });
 
 const CONFIG = `
 flows:

@@ -1,26 +1,10 @@
 // `octo invoke --trace`: the CLI in-process with captured IO, on the samples.
 import { describe, expect, it } from "vitest";
+import { octoInProcess } from "../../test/cli-in-process.ts";
 import { sample } from "../../test/octo-process.ts";
-import { type CliIO, main } from "../cli/main.ts";
 import type { FlowTrace, StepTrace } from "./record/model.ts";
 
-async function octo(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => undefined,
-    env: { OCTO_LOG_FORMAT: "json" },
-    stopSignal: () => Promise.resolve(),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const octo = (args: string[]) => octoInProcess(args, { env: { OCTO_LOG_FORMAT: "json" } });
 
 const HELLO = sample("hello-invoke", "hello-invoke.yaml");
 const DEMO = sample("builtins-demo", "builtins-demo.yaml");
