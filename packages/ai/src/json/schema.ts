@@ -1,3 +1,4 @@
+import { parseSchemaSetting } from "@octo/runtime/plugin";
 import type { JsonSchema } from "../llm/types.ts";
 
 /** Messages of what does not match a schema ("/total must be number"); empty when valid. */
@@ -42,30 +43,9 @@ export function validatorFor(schema: JsonSchema): Promise<Validator> {
   return v;
 }
 
-const TYPES = new Set(["object", "array", "string", "number", "integer", "boolean", "null"]);
-
-/**
- * A schema setting as written: a YAML mapping, or JSON text (the editor stores schemas as
- * text). Checked enough at load to name the mistake; Ajv checks the rest on first use.
- */
-export function parseSchema(value: unknown): { schema: JsonSchema } | { problem: string } {
-  let schema = value;
-  if (typeof value === "string") {
-    try {
-      schema = JSON.parse(value);
-    } catch (e) {
-      return { problem: `is not JSON: ${(e as Error).message}` };
-    }
-  }
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema))
-    return { problem: "must be a JSON Schema object such as {type: object, properties: {…}}" };
-  const type = (schema as JsonSchema).type;
-  for (const t of Array.isArray(type) ? type : type === undefined ? [] : [type]) {
-    if (typeof t !== "string" || !TYPES.has(t))
-      return { problem: `has type ${JSON.stringify(t)}; JSON Schema types are ${[...TYPES].join(", ")}` };
-  }
-  return { schema: schema as JsonSchema };
-}
+/** A schema setting as written (YAML mapping or JSON text), checked as far as load can. */
+export const parseSchema: (value: unknown) => { schema: JsonSchema } | { problem: string } =
+  parseSchemaSetting;
 
 /** A schema that an example value fits: its types, every key required, no other keys. */
 export function schemaOfExample(example: unknown): JsonSchema {

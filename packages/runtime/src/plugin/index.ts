@@ -14,4 +14,5 @@ export { cloneMessage, type Message, newMessage } from "../engine/message.ts";
 export { FlowError } from "../errors/diagnostic.ts";
 export type { Logger, LogLevel } from "../logging/logger.ts";
 export { Registry } from "./registry.ts";
+export { type JsonSchemaSetting, parseSchemaSetting } from "./schema-setting.ts";
 export type * from "./types.ts";

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import { YamlSource } from "../config/yaml-source.ts";
 import type { HttpServer } from "../connectors/http/index.ts";
+import { abortable } from "../connectors/http-client/retry.ts";
 import type { BusEvent } from "../engine/events.ts";
 import { loadRuntimeFromSources, type Runtime } from "../engine/runtime.ts";
 import { type FlowErrorInfo, formatDiagnostic } from "../errors/diagnostic.ts";
@@ -110,23 +111,11 @@ function failed(c: TestCase, durationMs: number, failures: AssertionFailure[]): 
 
 class Timeout extends Error {}
 
-/** Settles like `p`, or rejects with Timeout once `signal` aborts. */
-function within<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Timeout());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Timeout());
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
+/** A signal that aborts with a Timeout after `ms` (so abortable() rejects with one). */
+function deadlineAfter(ms: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Timeout()), ms).unref();
+  return controller.signal;
 }
 
 /** After a timeout, how long the runtime may take to stop before the case moves on. */
@@ -166,11 +155,11 @@ export async function runCase(c: TestCase, sources: YamlSource[], base: Registry
   runtime.events.on("*", (e) => events.push(e));
 
   const failures: AssertionFailure[] = [];
-  const deadline = AbortSignal.timeout(c.timeoutMs);
+  const deadline = deadlineAfter(c.timeoutMs);
   let observed: Observed | undefined;
   try {
-    await within(runtime.start({ sources: c.request !== undefined }), deadline);
-    observed = await within(
+    await abortable(runtime.start({ sources: c.request !== undefined }), deadline);
+    observed = await abortable(
       c.request !== undefined ? request(runtime, c, capture, deadline) : invoke(runtime, c),
       deadline,
     );
@@ -182,8 +171,8 @@ export async function runCase(c: TestCase, sources: YamlSource[], base: Registry
     });
   } finally {
     // Stopping drains the flows (oneWay calls included), so events and logs are complete below.
-    const grace = deadline.aborted ? AbortSignal.timeout(STOP_GRACE_MS) : deadline;
-    await within(runtime.stop(), grace).catch((e: unknown) => {
+    const grace = deadline.aborted ? deadlineAfter(STOP_GRACE_MS) : deadline;
+    await abortable(runtime.stop(), grace).catch((e: unknown) => {
       if (!(e instanceof Timeout)) failures.push({ label: "stop", source: "", message: errorText(e) });
     });
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration } from "../../dsl/fields.ts";
+import { parseSchemaSetting } from "../../plugin/schema-setting.ts";
 import { parseRoutePath } from "../http/router.ts";
 
 // The mcp connector's settings and its `tool` source's settings: the config reference for `mcp`.
@@ -86,30 +87,15 @@ export type ToolSourceSettings = z.infer<typeof toolSourceSettings>;
 /** A JSON Schema object as YAML or JSON gives it. */
 export type JsonSchema = Record<string, unknown>;
 
-const TYPES = new Set(["object", "array", "string", "number", "integer", "boolean", "null"]);
-
 /**
  * A tool's inputSchema as written: a mapping or JSON text whose top level describes an object
  * (MCP requires it). Checked enough at load to name the mistake; Ajv compiles it at start.
  */
 export function parseInputSchema(value: unknown): { schema: JsonSchema } | { problem: string } {
   if (value === undefined) return { schema: { type: "object" } };
-  let schema = value;
-  if (typeof value === "string") {
-    try {
-      schema = JSON.parse(value);
-    } catch (e) {
-      return { problem: `is not JSON: ${(e as Error).message}` };
-    }
-  }
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema))
-    return { problem: "must be a JSON Schema object such as {type: object, properties: {…}}" };
-  const s = schema as JsonSchema;
-  const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
-  for (const t of types) {
-    if (typeof t !== "string" || !TYPES.has(t))
-      return { problem: `has type ${JSON.stringify(t)}; JSON Schema types are ${[...TYPES].join(", ")}` };
-  }
+  const parsed = parseSchemaSetting(value);
+  if ("problem" in parsed) return parsed;
+  const s = parsed.schema;
   if (s.type === undefined) return { schema: { type: "object", ...s } };
   if (s.type !== "object")
     return {
