@@ -218,7 +218,10 @@ describe("helm chart", () => {
     it("renders only objects valid against the Kubernetes schemas", async () => {
       expect(objects.length).toBeGreaterThan(0);
       for (const o of objects) {
-        const group = (await import(`kubernetes-models/${o.apiVersion}`)) as Record<string, unknown>;
+        const group = (await import(/* @vite-ignore */ `kubernetes-models/${o.apiVersion}`)) as Record<
+          string,
+          unknown
+        >;
         const Model = group[o.kind] as (new (data: unknown) => { validate(): void }) | undefined;
         if (typeof Model !== "function")
           throw new Error(`kubernetes-models has no ${o.apiVersion} ${o.kind}`);
