@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
-import { ensureWebBuild, nextBin } from "../apps/web/scripts/ensure-build.mjs";
+import { ensureWebBuild, serveCommand } from "../apps/web/scripts/ensure-build.mjs";
 
 const root = join(import.meta.dirname, "..");
 const main = join(root, "apps/orchestrator/src/main.ts");
@@ -106,7 +106,9 @@ function startWeb(orchestratorUrl) {
     return;
   }
   if (stopping) return;
-  start("web app", [nextBin(), "start", join(root, "apps/web"), "-p", webPort, "-H", webHost], {
+  const serve = serveCommand(webPort, webHost);
+  start("web app", serve.args, {
+    ...serve.env,
     ORCHESTRATOR_URL: orchestratorUrl,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",

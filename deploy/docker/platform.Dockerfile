@@ -17,15 +17,19 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
-# The web app's production build (stamped with its sources' hash, so start.mjs never rebuilds it)
-# and the runtime's release bundle (`octo` in the image).
+# The web app's production build — Next's standalone server with the files it needs traced beside
+# it, stamped with its sources' hash so start.mjs never rebuilds it — and the runtime's release
+# bundle (`octo` in the image).
 RUN node apps/web/scripts/ensure-build.mjs \
  && pnpm --filter @octo/runtime build \
  && rm -rf apps/web/.next/cache
-# Dev dependencies (test runners, type checker, bundlers, browsers' drivers) stay behind: a fresh
-# production install (pruning in place would keep them in node_modules/.pnpm).
-RUN find . -name node_modules -type d -prune -exec rm -rf {} + \
- && pnpm install --offline --frozen-lockfile --prod
+# Production dependencies of everything but the web app, which runs from its standalone output:
+# a fresh install (pruning in place would keep every dev package in node_modules/.pnpm). Next.js
+# itself comes along only as @trpc/server's optional peer, which the orchestrator never loads
+# (its Next adapter): it goes, with its compiler.
+RUN find . -path ./apps/web/.next -prune -o -name node_modules -type d -prune -exec rm -rf {} + \
+ && pnpm install --offline --frozen-lockfile --prod --filter "!@octo/web" \
+ && rm -rf node_modules/.pnpm/next@* node_modules/.pnpm/@next+swc-*
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ARG OCTO_VERSION=0.1.0

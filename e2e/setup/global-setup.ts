@@ -1,12 +1,12 @@
 // Starts everything the specs run against, on 127.0.0.1 and free ports: the OIDC provider,
 // the orchestrator (a child process on a fresh PGlite data dir, the local driver), the web app
-// (built when its sources changed, served by `next start`) and an Anthropic stub. What the
+// (built when its sources changed, served by its standalone server) and an Anthropic stub. What the
 // tests need goes to .test-results/e2e-env.json; global-teardown.ts stops it all.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureWebBuild, nextBin } from "../../apps/web/scripts/ensure-build.mjs";
+import { ensureWebBuild, serveCommand } from "../../apps/web/scripts/ensure-build.mjs";
 import { anthropicText, startAnthropicStub } from "../../packages/ai/test/stubs/anthropic.ts";
 import { freePort, ROOT, startNode } from "../../packages/runtime/test/octo-process.ts";
 import { CLEAN_CONTACT } from "../support/ai-mapping.ts";
@@ -79,18 +79,17 @@ async function startEverything(running: Running): Promise<void> {
   log(`orchestrator at ${orchestratorUrl}`);
 
   const webPort = await freePort();
-  const web = startNode(
-    [nextBin(), "start", join(ROOT, "apps/web"), "-p", String(webPort), "-H", "127.0.0.1"],
-    {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ORCHESTRATOR_URL: orchestratorUrl,
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: "octo",
-      OIDC_CLIENT_SECRET: "e2e-web-client-secret",
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-    },
-  );
+  const serve = serveCommand(webPort, "127.0.0.1");
+  const web = startNode(serve.args, {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...serve.env,
+    ORCHESTRATOR_URL: orchestratorUrl,
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: "octo",
+    OIDC_CLIENT_SECRET: "e2e-web-client-secret",
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+  });
   running.children.push(web);
   await web.waitFor(/Ready in/, 60_000);
   const webUrl = `http://localhost:${webPort}`;

@@ -1,9 +1,23 @@
 // Builds the web app (next build) unless .next already holds a build of the same sources.
 // Used by `npm start` and by the tests that serve the built app; plain JavaScript so that
 // scripts/start.mjs can import it. Run directly: `node apps/web/scripts/ensure-build.mjs`.
+//
+// The build is Next's standalone output (next.config.ts): a server.js with only the files it
+// needs traced beside it, so the platform image carries ~40 MB of the web app instead of the
+// whole Next.js package. Everything that serves the app (npm start, the tests, the images)
+// runs that server.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 
@@ -39,8 +53,18 @@ export function sourceHash() {
   return hash.digest("hex");
 }
 
-/** The next CLI of this app's own dependency. */
-export function nextBin() {
+/** The standalone server of the last build (paths inside .next/standalone mirror the repository). */
+export function standaloneServer() {
+  return join(web, ".next", "standalone", relative(root, web), "server.js");
+}
+
+/** `node <args>` with `env` serves the built app on `host`:`port` (the standalone server reads both). */
+export function serveCommand(port, host) {
+  return { args: [standaloneServer()], env: { PORT: String(port), HOSTNAME: host } };
+}
+
+/** The next CLI of this app's own dependency (it builds; the standalone server serves). */
+function nextBin() {
   return createRequire(join(web, "package.json")).resolve("next/dist/bin/next");
 }
 
@@ -94,6 +118,12 @@ function build(hash, log) {
   if (r.status !== 0) {
     throw new Error(`next build failed:\n${r.stdout.toString()}${r.stderr.toString()}`);
   }
+  // The standalone server serves the client's static files from beside it, but next build leaves
+  // copying them there to whoever deploys it (Next's docs: "output: standalone").
+  const served = join(standaloneServer(), "..");
+  cpSync(join(web, ".next", "static"), join(served, ".next", "static"), { recursive: true });
+  if (existsSync(join(web, "public")))
+    cpSync(join(web, "public"), join(served, "public"), { recursive: true });
   writeFileSync(stampFile, hash);
   return true;
 }

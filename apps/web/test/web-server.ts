@@ -1,7 +1,6 @@
-// The built web app served by `next start` for tests, against a given orchestrator.
-import { join } from "node:path";
+// The built web app served by its standalone server for tests, against a given orchestrator.
 import { freePort, type OctoProcess, startNode } from "../../../packages/runtime/test/octo-process.ts";
-import { ensureWebBuild, nextBin } from "../scripts/ensure-build.mjs";
+import { ensureWebBuild, serveCommand } from "../scripts/ensure-build.mjs";
 
 export interface WebServer {
   url: string;
@@ -12,10 +11,13 @@ export interface WebServer {
 export async function startWeb(env: Record<string, string>): Promise<WebServer> {
   ensureWebBuild({ log: () => {} });
   const port = await freePort();
-  const proc = startNode(
-    [nextBin(), "start", join(import.meta.dirname, ".."), "-p", String(port), "-H", "127.0.0.1"],
-    { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
-  );
+  const serve = serveCommand(port, "127.0.0.1");
+  const proc = startNode(serve.args, {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...serve.env,
+    ...env,
+  });
   await proc.waitFor(/Ready in/, 60_000);
   // Next.js names every loopback host "localhost" in request URLs, so Auth.js's callback URL
   // and cookies are for localhost: the app is reached by that name, as a person would.
