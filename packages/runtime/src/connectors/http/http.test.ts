@@ -4,59 +4,17 @@ import { connect, createServer as createNetServer, type Server as NetServer } fr
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { memoryLogger } from "../../../test/helpers.ts";
+import { dropBlock, gateBlock } from "../../../test/test-blocks.ts";
 import { coreBlocks } from "../../blocks/index.ts";
 import { YamlSource } from "../../config/yaml-source.ts";
-import type { Message } from "../../engine/message.ts";
 import { loadRuntimeFromSources, type Runtime } from "../../engine/runtime.ts";
 import { formatDiagnostic } from "../../errors/diagnostic.ts";
 import { Registry } from "../../plugin/registry.ts";
 import type { BlockDefinition } from "../../plugin/types.ts";
 import { type HttpServer, httpConnector } from "./index.ts";
 
-/** Messages seen by the `record` block, and a gate that holds every run while closed. */
-function recorder() {
-  const seen: Message[] = [];
-  let release: () => void = () => {};
-  let gate: Promise<void> = Promise.resolve();
-  const block: BlockDefinition = {
-    type: "record",
-    label: "Record",
-    category: "processor",
-    description: "test: records the message, then waits for the gate",
-    kind: "composite",
-    fields: z.strictObject({}),
-    compile: () => async (msg) => {
-      seen.push(msg);
-      await gate;
-    },
-  };
-  return {
-    seen,
-    block,
-    close() {
-      gate = new Promise((r) => {
-        release = r;
-      });
-    },
-    open() {
-      release();
-      gate = Promise.resolve();
-    },
-  };
-}
-
-/** Drops the message (no core block does yet). */
-const dropBlock: BlockDefinition = {
-  type: "drop",
-  label: "Drop",
-  category: "processor",
-  description: "test: drops the message",
-  kind: "composite",
-  fields: z.strictObject({}),
-  compile: () => (msg) => {
-    msg.dropped = true;
-  },
-};
+/** The `record` block: the messages it saw, and a gate that holds every run while closed. */
+const recorder = () => gateBlock("record");
 
 /** Sets the body to a string of `size` characters (a large response). */
 const bigBlock: BlockDefinition = {

@@ -3,58 +3,18 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { memoryLogger } from "../../../test/helpers.ts";
+import { dropBlock, gateBlock } from "../../../test/test-blocks.ts";
 import { YamlSource } from "../../config/yaml-source.ts";
 import { configJsonSchema } from "../../dsl/json-schema.ts";
 import { loadRuntimeFromSources, type Runtime } from "../../engine/runtime.ts";
 import { formatDiagnostic } from "../../errors/diagnostic.ts";
 import { defaultRegistry } from "../../plugin/default-registry.ts";
-import type { BlockDefinition } from "../../plugin/types.ts";
 import { coreConnectors } from "../index.ts";
 import type { McpEndpoint } from "./index.ts";
 
-/** Holds every run until opened; counts the runs that reached it. */
-function gate() {
-  let release: () => void = () => {};
-  let closed: Promise<void> = Promise.resolve();
-  const state = { reached: 0 };
-  const block: BlockDefinition = {
-    type: "gate",
-    label: "Gate",
-    category: "processor",
-    description: "test: waits while the gate is closed",
-    kind: "composite",
-    fields: z.strictObject({}),
-    compile: () => async () => {
-      state.reached++;
-      await closed;
-    },
-  };
-  return {
-    block,
-    state,
-    close() {
-      closed = new Promise((r) => {
-        release = r;
-      });
-    },
-    open: () => release(),
-  };
-}
-
-/** Drops the message (no core block does). */
-const dropBlock: BlockDefinition = {
-  type: "drop",
-  label: "Drop",
-  category: "processor",
-  description: "test: drops the message",
-  kind: "composite",
-  fields: z.strictObject({}),
-  compile: () => (msg) => {
-    msg.dropped = true;
-  },
-};
+/** Holds every run while closed; `seen` counts the runs that reached it. */
+const gate = () => gateBlock("gate");
 
 const runtimes: Runtime[] = [];
 const clients: Client[] = [];
@@ -204,11 +164,11 @@ ${ORDERS.replace('\'{"A-1": {"total": 12.5}}[body.id]\'', '\'{"A-1": {"total": 1
         /^Input validation error: the arguments do not match the input schema of lookup_order: /,
       );
     }
-    expect(g.state.reached).toBe(0);
+    expect(g.seen.length).toBe(0);
     expect(
       (await client.callTool({ name: "lookup_order", arguments: { id: "A-1" } })).isError,
     ).toBeUndefined();
-    expect(g.state.reached).toBe(1);
+    expect(g.seen.length).toBe(1);
     // An unknown tool is a protocol error that lists the tools.
     await expect(client.callTool({ name: "lookup", arguments: {} })).rejects.toThrow(
       /-32602.*no tool named "lookup"; tools: lookup_order, greet, nothing/,
@@ -239,9 +199,9 @@ flows:
     const rt = await start(yaml.replace("200ms", '"0"'), { gate: g });
     const other = await connect(rt.url());
     g.close();
-    const before = g.state.reached;
+    const before = g.seen.length;
     const call = other.callTool({ name: "slow", arguments: {} });
-    while (g.state.reached === before) await new Promise((r) => setTimeout(r, 5));
+    while (g.seen.length === before) await new Promise((r) => setTimeout(r, 5));
     let stopped = false;
     const stopping = rt.runtime.stop().then(() => {
       stopped = true;
