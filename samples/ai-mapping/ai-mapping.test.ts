@@ -2,27 +2,7 @@
 // through `octo invoke` against a stub of each provider.
 import { describe, expect, it } from "vitest";
 import { invokeSample, octoErrors, octoSample, PROVIDERS, providerStubPerTest } from "../test/ai-stubs.ts";
-
-const CRM_CONTACT = {
-  Full_Name: " grace HOPPER",
-  EMAIL_ADDR: "Grace.Hopper@Navy.MIL",
-  tel: "(202) 555-0147",
-  org: { name: "US Navy" },
-  Labels: "vip; events",
-  stage: "Customer",
-  unsubscribed: "yes",
-};
-
-const CLEAN = {
-  firstName: "Grace",
-  lastName: "Hopper",
-  email: "grace.hopper@navy.mil",
-  phone: "+12025550147",
-  company: "US Navy",
-  tags: ["vip", "events"],
-  lifecycle: "customer",
-  marketingOptIn: false,
-};
+import { CLEAN_CONTACT as CLEAN, CRM_CONTACT } from "./contacts.ts";
 
 describe.each(PROVIDERS)("samples/ai-mapping on %s", (provider) => {
   const ai = providerStubPerTest(provider);
